@@ -1,0 +1,13 @@
+// `npm run bench`: runs every benchmark in its own fresh process (so RSS and
+// JIT state do not leak between them) and prints their tables.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+if (!existsSync('dist/index.js')) {
+  console.error('bench: dist/ is missing; run `npm run build` first.');
+  process.exit(1);
+}
+for (const file of ['bench/dispatch.mjs', 'bench/standard.mjs', 'bench/size-and-import.mjs']) {
+  console.log(`\n# ${file}`);
+  execFileSync(process.execPath, [file], { stdio: 'inherit' });
+}

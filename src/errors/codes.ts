@@ -1,0 +1,104 @@
+/**
+ * Every stable error code skreaver produces, grouped by the error family that
+ * carries it. Codes never change meaning once released; new cases get new
+ * codes. The pin test in `test/errors/codes.test.ts` lists them all.
+ */
+export const ERROR_CODES = {
+  validation: [
+    /** An identifier (tool name, memory key, agent id) broke its rules. */
+    'invalid_identifier',
+    /** A value did not match the schema it was checked against. */
+    'invalid_input',
+    /** A collection that must hold at least one element was empty. */
+    'empty_collection',
+    /** `finish()` was called on a NonEmptyQueue that still held more than one element; nothing was removed. */
+    'queue_not_drained',
+    /** An options object passed to a factory was out of range. */
+    'invalid_options',
+  ],
+  tool: [
+    /** No tool is registered under the called name. */
+    'tool_not_found',
+    /** A tool with the same name is already registered. */
+    'tool_duplicate',
+    /** The call's input did not match the tool's schema or validator. */
+    'tool_invalid_input',
+    /** The tool threw, rejected, or returned a failure. */
+    'tool_failed',
+    /** The tool did not finish within its per-call timeout. */
+    'tool_timeout',
+    /** The caller aborted the call through its `AbortSignal`. */
+    'tool_aborted',
+    /** A policy hook refused the call. */
+    'tool_denied',
+    /** Too many calls are already waiting for this tool. */
+    'tool_overloaded',
+    /** The tool returned a value that is not JSON-serialisable. */
+    'tool_invalid_output',
+    /** The registry was closed and accepts no more calls. */
+    'registry_closed',
+  ],
+  memory: [
+    /** The backend failed to read or write. */
+    'memory_io',
+    /** The backend is unreachable or refuses service for now; retry later. */
+    'memory_unavailable',
+    /** The memory was closed and accepts no more operations. */
+    'memory_closed',
+    /** The operation needs a capability this backend does not declare. */
+    'memory_unsupported',
+    /** A snapshot was not valid JSON, had the wrong shape, or held invalid keys. */
+    'snapshot_invalid',
+    /** A value or batch exceeded a configured size limit. */
+    'memory_limit_exceeded',
+  ],
+  transaction: [
+    /** The transaction body threw; nothing it wrote was kept. */
+    'transaction_failed',
+    /** The transaction was aborted explicitly; nothing it wrote was kept. */
+    'transaction_aborted',
+    /** A concurrent writer changed keys the transaction relied on. */
+    'transaction_conflict',
+  ],
+  agent: [
+    /** An agent method (observe, callTools, handleResult, act, ...) threw. */
+    'agent_failed',
+  ],
+  coordinator: [
+    /** The agent still asked for tools after `maxRounds` rounds. */
+    'max_rounds_exceeded',
+    /** The agent asked for more tool calls in one round than `maxCallsPerRound`. */
+    'max_calls_exceeded',
+    /** Too many steps are already queued for this agent. */
+    'agent_busy',
+    /** The step did not finish within its deadline. */
+    'step_timeout',
+    /** The caller aborted the step through its `AbortSignal`. */
+    'step_aborted',
+    /** The coordinator was closed and runs no more steps. */
+    'coordinator_closed',
+    /** No agent is registered under the given id. */
+    'agent_not_found',
+    /** An agent with the same id is already registered. */
+    'agent_duplicate',
+  ],
+} as const;
+
+/** Names of the error families. */
+export type ErrorFamily = keyof typeof ERROR_CODES;
+
+/** Codes carried by {@link ValidationError}. */
+export type ValidationErrorCode = (typeof ERROR_CODES.validation)[number];
+/** Codes carried by {@link ToolError}. */
+export type ToolErrorCode = (typeof ERROR_CODES.tool)[number];
+/** Codes carried by {@link MemoryError}. */
+export type MemoryErrorCode = (typeof ERROR_CODES.memory)[number];
+/** Codes carried by {@link TransactionError}. */
+export type TransactionErrorCode = (typeof ERROR_CODES.transaction)[number];
+/** Codes carried by {@link AgentError}. */
+export type AgentErrorCode = (typeof ERROR_CODES.agent)[number];
+/** Codes carried by {@link CoordinatorError}. */
+export type CoordinatorErrorCode = (typeof ERROR_CODES.coordinator)[number];
+
+/** Every stable error code, as a union of string literals. */
+export type ErrorCode = (typeof ERROR_CODES)[ErrorFamily][number];

@@ -1,0 +1,18 @@
+export type {
+  AgentId,
+  Identifier,
+  IdentifierError,
+  MemoryKey,
+  ToolName,
+} from './identifiers.js';
+export {
+  agentId,
+  memoryKey,
+  safeParseAgentId,
+  safeParseMemoryKey,
+  safeParseToolName,
+  toolName,
+} from './identifiers.js';
+export type { IdentifierKind, IdentifierRule } from './rules.js';
+export { IDENTIFIER_RULES } from './rules.js';
+export type { IdentifierErrorData, IdentifierProblem } from './validate.js';

@@ -1,0 +1,16 @@
+/**
+ * skreaver: the runtime-neutral core. Agents, tools, memory, errors and
+ * identifiers, with no runtime dependencies and no Node built-ins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './agent/index.js';
+export * from './collections/index.js';
+export * from './errors/index.js';
+export * from './identifiers/index.js';
+export * from './memory/index.js';
+export * from './observability/index.js';
+export type { Principal } from './principal.js';
+export type { Result } from './result.js';
+export * from './tools/index.js';

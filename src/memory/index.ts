@@ -1,0 +1,39 @@
+export type { MemoryCapability, MemoryCapabilityMethods, MemoryWith } from './capabilities.js';
+export { hasCapability, requireCapability } from './capabilities.js';
+export { compareMemoryKeys } from './compare-keys.js';
+export type { InMemoryMemory, InMemoryMemoryOptions } from './in-memory.js';
+export { inMemoryMemory } from './in-memory.js';
+export type {
+  Memory,
+  MemoryCapabilities,
+  MemoryEntry,
+  MemoryReader,
+  MemoryTransaction,
+  MemoryWriter,
+  StoreOptions,
+} from './memory.js';
+export type { NamespacedOptions } from './namespaced.js';
+export { namespaced } from './namespaced.js';
+export type {
+  MemorySnapshotContent,
+  ParseMemorySnapshotOptions,
+  SnapshotInvalidData,
+  SnapshotProblem,
+} from './snapshot-format.js';
+export {
+  formatMemorySnapshot,
+  MEMORY_SNAPSHOT_FORMAT,
+  MEMORY_SNAPSHOT_VERSION,
+  parseMemorySnapshot,
+} from './snapshot-format.js';
+export type { TransactionConflictData } from './transaction-conflict.js';
+export { transactionConflictError } from './transaction-conflict.js';
+export type { MemoryValueErrorData, MemoryValueLimitData } from './validation.js';
+export {
+  validateKeyPrefix,
+  validateMemoryEntries,
+  validateMemoryKey,
+  validateMemoryKeys,
+  validateMemoryValue,
+  validateStoreOptions,
+} from './validation.js';

@@ -1,0 +1,82 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ERROR_CODES, type ErrorCode, type ErrorFamily } from '../../src/errors/index.js';
+
+/*
+ * Pin test: error codes are public API. Adding, renaming, moving or removing a
+ * code changes the snapshot below, so the change shows up in review (and
+ * needs a changeset). Never edit a released code's meaning.
+ */
+describe('ERROR_CODES', () => {
+  it('lists every code, grouped by family', () => {
+    expect(ERROR_CODES).toMatchInlineSnapshot(`
+      {
+        "agent": [
+          "agent_failed",
+        ],
+        "coordinator": [
+          "max_rounds_exceeded",
+          "max_calls_exceeded",
+          "agent_busy",
+          "step_timeout",
+          "step_aborted",
+          "coordinator_closed",
+          "agent_not_found",
+          "agent_duplicate",
+        ],
+        "memory": [
+          "memory_io",
+          "memory_unavailable",
+          "memory_closed",
+          "memory_unsupported",
+          "snapshot_invalid",
+          "memory_limit_exceeded",
+        ],
+        "tool": [
+          "tool_not_found",
+          "tool_duplicate",
+          "tool_invalid_input",
+          "tool_failed",
+          "tool_timeout",
+          "tool_aborted",
+          "tool_denied",
+          "tool_overloaded",
+          "tool_invalid_output",
+          "registry_closed",
+        ],
+        "transaction": [
+          "transaction_failed",
+          "transaction_aborted",
+          "transaction_conflict",
+        ],
+        "validation": [
+          "invalid_identifier",
+          "invalid_input",
+          "empty_collection",
+          "queue_not_drained",
+          "invalid_options",
+        ],
+      }
+    `);
+  });
+
+  it('has no code in two families and only snake_case codes', () => {
+    const all = Object.values(ERROR_CODES).flat();
+    expect(new Set(all).size).toBe(all.length);
+    for (const code of all) expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
+  });
+
+  it('types ErrorCode as exactly the listed codes and ErrorFamily as the families', () => {
+    expectTypeOf<ErrorFamily>().toEqualTypeOf<
+      'validation' | 'tool' | 'memory' | 'transaction' | 'agent' | 'coordinator'
+    >();
+    expectTypeOf<(typeof ERROR_CODES)[ErrorFamily][number]>().toEqualTypeOf<ErrorCode>();
+    expect(Object.keys(ERROR_CODES)).toEqual([
+      'validation',
+      'tool',
+      'memory',
+      'transaction',
+      'agent',
+      'coordinator',
+    ]);
+  });
+});

@@ -27,6 +27,22 @@ const encoder = new TextEncoder();
 const ASCII_WORD = /^[A-Za-z0-9_-]$/;
 const UNICODE_WORD = /^[\p{Alphabetic}\p{N}_-]$/u;
 
+function escapeClass(chars: string): string {
+  return chars.replace(/[\\\]^-]/g, '\\$&');
+}
+
+// One whole-string pattern per kind: valid identifiers (the hot path: every
+// memory operation checks its key) pass in a single regex test; only a
+// refused one is walked character by character to find the culprit.
+const VALID = Object.fromEntries(
+  Object.entries(IDENTIFIER_RULES).map(([kind, rule]) => [
+    kind,
+    rule.unicode
+      ? new RegExp(`^[\\p{Alphabetic}\\p{N}_\\-${escapeClass(rule.extraChars)}]+$`, 'u')
+      : new RegExp(`^[A-Za-z0-9_\\-${escapeClass(rule.extraChars)}]+$`),
+  ]),
+) as Record<IdentifierKind, RegExp>;
+
 function byteLength(text: string): number {
   // Fast path: ASCII-only strings are one byte per code unit.
   for (let i = 0; i < text.length; i++) {
@@ -101,6 +117,7 @@ export function checkIdentifier(
       `The ${rule.label} is ${bytes} bytes long; the limit is ${rule.maxBytes} bytes (UTF-8).`,
     );
   }
+  if (VALID[kind].test(value)) return { ok: true, value };
   const word = rule.unicode ? UNICODE_WORD : ASCII_WORD;
   let position = 0;
   for (const char of value) {

@@ -2,7 +2,7 @@
  * Memory with transactions and snapshots: all-or-nothing writes, reads that
  * see the transaction's own writes, and a snapshot restored elsewhere.
  */
-import { inMemoryMemory, isSkreaverError, namespaced } from 'skreaver';
+import { inMemoryMemory, isSkreaverError, namespaced, requireCapability } from 'skreaver';
 
 export async function main(): Promise<Record<string, unknown>> {
   const memory = inMemoryMemory();
@@ -28,8 +28,11 @@ export async function main(): Promise<Record<string, unknown>> {
   });
 
   // Snapshot one namespace and restore it into another memory.
+  // requireCapability asserts the capability (or throws memory_unsupported).
   const copy = namespaced(inMemoryMemory(), 'alice');
-  await copy.restore?.(await alice.snapshot!());
+  requireCapability(alice, 'snapshots');
+  requireCapability(copy, 'snapshots');
+  await copy.restore(await alice.snapshot());
 
   return {
     failedWith: code,

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+// The package's public surface as a user's bundler and Node see it. A change
+// here is a change for every user: it must be deliberate (and come with an
+// API report and a changeset).
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  type: string;
+  sideEffects: boolean;
+  engines: { node: string };
+  dependencies?: Record<string, string>;
+  exports: Record<string, unknown>;
+  bin: Record<string, string>;
+};
+
+describe('package.json', () => {
+  it('pins the exports map and the bin', () => {
+    expect({ exports: pkg.exports, bin: pkg.bin }).toMatchInlineSnapshot(`
+      {
+        "bin": {
+          "skreaver": "./dist/cli/index.js",
+        },
+        "exports": {
+          ".": {
+            "import": {
+              "default": "./dist/index.js",
+              "types": "./dist/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/index.cjs",
+              "types": "./dist/index.d.cts",
+            },
+          },
+          "./package.json": "./package.json",
+          "./testing": {
+            "import": {
+              "default": "./dist/testing/index.js",
+              "types": "./dist/testing/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/testing/index.cjs",
+              "types": "./dist/testing/index.d.cts",
+            },
+          },
+        },
+      }
+    `);
+  });
+
+  it('lists "types" first in every condition, as TypeScript requires', () => {
+    for (const target of Object.values(pkg.exports)) {
+      if (typeof target === 'string') continue;
+      for (const condition of Object.values(target as Record<string, Record<string, string>>)) {
+        expect(Object.keys(condition)[0]).toBe('types');
+      }
+    }
+  });
+
+  it('is an ESM package without side effects or runtime dependencies, for Node 20+', () => {
+    expect(pkg).toMatchObject({ name: 'skreaver', type: 'module', sideEffects: false });
+    expect(pkg.engines.node).toBe('>=20');
+    expect(pkg.dependencies ?? {}).toEqual({});
+  });
+});

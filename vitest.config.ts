@@ -2,7 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    alias: { skreaver: new URL('./src/index.ts', import.meta.url).pathname },
+    // Tests import the package by name, as users do, but from source.
+    alias: [
+      { find: /^skreaver$/, replacement: new URL('./src/index.ts', import.meta.url).pathname },
+      {
+        find: /^skreaver\/(.+)$/,
+        replacement: `${new URL('./adapters/', import.meta.url).pathname}$1/index.ts`,
+      },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts', 'fuzz/**/*.test.ts', 'examples/**/*.test.ts'],

@@ -3,6 +3,7 @@ import { createAbortScope } from './_abort-scope.js';
 import { raceAbort } from './_async.js';
 import { agentFailed, stepTimeout } from './_errors.js';
 import type { AgentRecord } from './_run-step.js';
+import { StepContext } from './_step-context.js';
 import type { AgentContext } from './agent.js';
 
 /**
@@ -23,14 +24,7 @@ export async function runLifecycle<Obs, Act>(
     () => scope.abort(stepTimeout(agentId, timeoutMs, { method })),
     timeoutMs,
   );
-  const ctx: AgentContext = {
-    agentId,
-    memory: record.memory,
-    signal: scope.signal,
-    logger,
-    step: 0,
-    round: 0,
-  };
+  const ctx: AgentContext = new StepContext(scope, agentId, record.memory, logger, undefined, 0, 0);
   try {
     let value: void | Promise<void>;
     try {

@@ -28,6 +28,8 @@ interface Waiter {
   cancel(error: unknown): void;
 }
 
+const sameReason = (reason: unknown): unknown => reason;
+
 export function createSerialQueue(): SerialQueue {
   const waiters: Waiter[] = [];
   let busy = false;
@@ -40,32 +42,27 @@ export function createSerialQueue(): SerialQueue {
       return;
     }
     busy = false;
+    if (drainedResolvers.length === 0) return;
     const resolvers = drainedResolvers;
     drainedResolvers = [];
     for (const resolve of resolvers) resolve();
   }
 
-  function execute<T>(
-    task: () => Promise<T>,
-    resolve: (value: T) => void,
-    reject: (e: unknown) => void,
-  ): void {
+  /**
+   * Starts `task` and returns its promise. `next` is the promise's first
+   * reaction, so the next task starts before anyone awaiting this one
+   * resumes, as it would if the promise were forwarded to a wrapper; an idle
+   * queue thus hands back the task's own promise and allocates no wrapper.
+   */
+  function execute<T>(task: () => Promise<T>): Promise<T> {
     let promise: Promise<T>;
     try {
       promise = task();
     } catch (error) {
       promise = Promise.reject(error);
     }
-    promise.then(
-      (value) => {
-        resolve(value);
-        next();
-      },
-      (error: unknown) => {
-        reject(error);
-        next();
-      },
-    );
+    promise.then(next, next);
+    return promise;
   }
 
   return {
@@ -75,17 +72,13 @@ export function createSerialQueue(): SerialQueue {
     get waiting() {
       return waiters.length;
     },
-    run(task, signal, abortError = (reason) => reason) {
+    run(task, signal, abortError = sameReason) {
+      if (!busy) {
+        busy = true;
+        return execute(task);
+      }
+      if (signal?.aborted) return Promise.reject(abortError(signal.reason));
       return new Promise((resolve, reject) => {
-        if (!busy) {
-          busy = true;
-          execute(task, resolve, reject);
-          return;
-        }
-        if (signal?.aborted) {
-          reject(abortError(signal.reason));
-          return;
-        }
         const onAbort = (): void => {
           const index = waiters.indexOf(waiter);
           if (index >= 0) waiters.splice(index, 1);
@@ -94,7 +87,7 @@ export function createSerialQueue(): SerialQueue {
         const waiter: Waiter = {
           start() {
             signal?.removeEventListener('abort', onAbort);
-            execute(task, resolve, reject);
+            execute(task).then(resolve, reject);
           },
           cancel(error) {
             signal?.removeEventListener('abort', onAbort);

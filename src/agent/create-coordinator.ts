@@ -3,6 +3,7 @@ import { safeParseAgentId } from '../identifiers/identifiers.js';
 import { inMemoryMemory } from '../memory/in-memory.js';
 import type { Memory } from '../memory/memory.js';
 import { namespaced } from '../memory/namespaced.js';
+import { createDeadlineQueue } from '../tools/_deadlines.js';
 import {
   agentBusy,
   agentDuplicate,
@@ -23,6 +24,8 @@ interface Entry<Obs, Act> extends AgentRecord<Obs, Act> {
   /** `initializing` until `initialize` succeeds; `removing` once removal began. */
   state: 'initializing' | 'ready' | 'removing';
   readonly queue: SerialQueue;
+  /** Maps the reason of a caller's signal that aborts a waiting step (made once, not per step). */
+  readonly abortedWhileWaiting: (reason: unknown) => unknown;
   removal?: Promise<void>;
 }
 
@@ -85,7 +88,11 @@ export function createCoordinator<Obs = string, Act = string>(
   const resolved = resolveOptions(options);
   const { logger } = resolved;
   const events = createEventHub<CoordinatorEvent<Obs, Act>>(logger);
-  const runtime: StepRuntime<Obs, Act> = { options: resolved, events };
+  const runtime: StepRuntime<Obs, Act> = {
+    options: resolved,
+    events,
+    deadlines: createDeadlineQueue(resolved.stepTimeoutMs),
+  };
   const entries = new Map<string, Entry<Obs, Act>>();
   const pendingAdds = new Set<Promise<void>>();
   // The default memory is made on first use, so a coordinator that never
@@ -133,6 +140,7 @@ export function createCoordinator<Obs = string, Act = string>(
       steps: 0,
       state: 'initializing',
       queue: createSerialQueue(),
+      abortedWhileWaiting: (reason) => stepAborted(key, reason),
     };
     entries.set(key, entry);
     try {
@@ -211,7 +219,7 @@ export function createCoordinator<Obs = string, Act = string>(
       return queue.run(
         () => runStep(runtime, entry, observation, stepOptions),
         signal,
-        (reason) => stepAborted(entry.id, reason),
+        entry.abortedWhileWaiting,
       );
     },
 

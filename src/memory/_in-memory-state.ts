@@ -53,9 +53,17 @@ export function createState(now: () => number) {
     version(key: string): number {
       return this.get(key)?.version ?? ABSENT;
     },
+    /**
+     * Whether `key` is exactly a key held now (live or expired). Such a key
+     * passed validation when it was stored, so callers may skip checking it.
+     */
+    holds(key: unknown): key is string {
+      return entries.has(key as string);
+    },
     set(key: string, value: string, expiresAt: number | undefined): void {
-      const previous = entries.get(key);
-      if (previous !== undefined) drop(key, previous);
+      // Overwritten in place: nothing depends on the map's insertion order
+      // (keys() sorts, snapshots sort), and one set is cheaper than delete + set.
+      if (entries.get(key)?.expiresAt !== undefined) expiring--;
       entries.set(key, { value, expiresAt, version: ++lastVersion });
       if (expiresAt !== undefined) expiring++;
       afterWrite();

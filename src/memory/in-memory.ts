@@ -2,7 +2,13 @@ import { MemoryError, ValidationError } from '../errors/families.js';
 import { createState } from './_in-memory-state.js';
 import { runTransaction, type TransactionHost } from './_in-memory-transaction.js';
 import { exceedsUtf8Bytes, utf8ByteLength } from './_utf8.js';
-import type { Memory, MemoryEntry, MemoryTransaction, StoreOptions } from './memory.js';
+import type {
+  Memory,
+  MemoryEntry,
+  MemoryHealth,
+  MemoryTransaction,
+  StoreOptions,
+} from './memory.js';
 import {
   DEFAULT_MAX_SNAPSHOT_BYTES,
   formatMemorySnapshot,
@@ -55,6 +61,8 @@ export interface InMemoryMemory extends Memory {
   restore(snapshot: string): Promise<void>;
   /** Drops the content; later operations reject with `memory_closed`. */
   close(): Promise<void>;
+  /** `ok` while open, `down` once closed; there is nothing to probe. */
+  health(): Promise<MemoryHealth>;
 }
 
 /**
@@ -102,6 +110,11 @@ export function inMemoryMemory(options: InMemoryMemoryOptions = {}): InMemoryMem
     }
   }
 
+  // A key the map already holds was validated (and trimmed) when stored.
+  function checkKey(key: unknown): string {
+    return state.holds(key) ? key : validateMemoryKey(key);
+  }
+
   function expiry(ttlMs: number | undefined): number | undefined {
     return ttlMs === undefined ? undefined : now() + ttlMs;
   }
@@ -119,7 +132,7 @@ export function inMemoryMemory(options: InMemoryMemoryOptions = {}): InMemoryMem
 
     async load(key: string) {
       assertOpen();
-      return state.get(validateMemoryKey(key))?.value;
+      return state.get(checkKey(key))?.value;
     },
 
     async loadMany(keys: readonly string[]) {
@@ -134,7 +147,7 @@ export function inMemoryMemory(options: InMemoryMemoryOptions = {}): InMemoryMem
 
     async store(key: string, value: string, storeOptions?: StoreOptions) {
       assertOpen();
-      const k = validateMemoryKey(key);
+      const k = checkKey(key);
       const v = validateMemoryValue(k, value, maxValueBytes);
       state.set(k, v, expiry(validateStoreOptions(storeOptions)));
     },
@@ -193,8 +206,16 @@ export function inMemoryMemory(options: InMemoryMemoryOptions = {}): InMemoryMem
       closed = true;
       state.clear();
     },
+
+    async health(): Promise<MemoryHealth> {
+      return closed
+        ? { status: 'down', latencyMs: 0, backend: 'in-memory', error: CLOSED }
+        : { status: 'ok', latencyMs: 0, backend: 'in-memory' };
+    },
   };
 }
+
+const CLOSED = Object.freeze({ code: 'memory_closed', message: 'The memory is closed.' });
 
 function positiveLimit(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;

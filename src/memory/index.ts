@@ -7,6 +7,7 @@ export type {
   Memory,
   MemoryCapabilities,
   MemoryEntry,
+  MemoryHealth,
   MemoryReader,
   MemoryTransaction,
   MemoryWriter,

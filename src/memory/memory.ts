@@ -111,4 +111,21 @@ export interface Memory extends MemoryReader, MemoryWriter {
   restore?(snapshot: string): Promise<void>;
   /** Releases connections and timers; later operations reject with `memory_closed`. */
   close?(): Promise<void>;
+  /**
+   * Probes the backend (a round trip for servers, a file check for files)
+   * and reports its state; never rejects.
+   */
+  health?(): Promise<MemoryHealth>;
+}
+
+/** What {@link Memory.health} reports. */
+export interface MemoryHealth {
+  /** `ok`: the probe succeeded; `down`: it failed or the memory is closed. */
+  readonly status: 'ok' | 'down';
+  /** Time the probe took, in milliseconds. */
+  readonly latencyMs: number;
+  /** The backend's name (`in-memory`, `file`, `sqlite`, `postgres`, `redis`). */
+  readonly backend: string;
+  /** Why the probe failed, when it did. */
+  readonly error?: { readonly code: string; readonly message: string };
 }

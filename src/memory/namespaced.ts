@@ -1,7 +1,7 @@
 import { MemoryError, TransactionError, ValidationError } from '../errors/families.js';
 import { isSkreaverError } from '../errors/skreaver-error.js';
 import { IDENTIFIER_RULES } from '../identifiers/rules.js';
-import { utf8ByteLength } from './_utf8.js';
+import { exceedsUtf8Bytes, utf8ByteLength } from './_utf8.js';
 import type {
   Memory,
   MemoryEntry,
@@ -36,6 +36,9 @@ export interface NamespacedOptions {
 }
 
 type ReadWrite = MemoryReader & MemoryWriter;
+
+/** How many accepted keys a view remembers; past it, it forgets them all and starts over. */
+const ACCEPTED_KEYS = 64;
 
 /**
  * A view of `memory` in which every key lives under `${namespace}:`. Every
@@ -90,6 +93,10 @@ export function namespaced(
   const now = options.now ?? Date.now;
   const maxSnapshotBytes = options.maxSnapshotBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
   let closed = false;
+  // Keys this view accepted, with their prefixed form. Agents reuse a few
+  // keys over and over; a hit skips validation, and the inner memory gets
+  // the same string each time, whose hash the engine has already computed.
+  const accepted = new Map<string, string>();
 
   function guard(): void {
     if (closed) {
@@ -101,9 +108,11 @@ export function namespaced(
   }
 
   function full(key: unknown): string {
+    const known = accepted.get(key as string);
+    if (known !== undefined) return known;
     const k = validateMemoryKey(key);
-    const bytes = utf8ByteLength(k);
-    if (bytes > maxKeyBytes) {
+    if (exceedsUtf8Bytes(k, maxKeyBytes)) {
+      const bytes = utf8ByteLength(k);
       throw new ValidationError(
         'invalid_identifier',
         `The memory key '${k}' is ${bytes} bytes; inside namespace '${ns}' keys may be at most ${maxKeyBytes} bytes (128 including the prefix).`,
@@ -112,7 +121,10 @@ export function namespaced(
         },
       );
     }
-    return prefix + k;
+    const prefixed = prefix + k;
+    if (accepted.size >= ACCEPTED_KEYS) accepted.clear();
+    accepted.set(key as string, prefixed);
+    return prefixed;
   }
 
   function strip(keys: readonly string[]): string[] {
@@ -121,9 +133,15 @@ export function namespaced(
 
   function view<T extends ReadWrite>(target: T): ReadWrite {
     return {
-      async load(key: string) {
-        guard();
-        return target.load(full(key));
+      // load, store and delete are the per-step calls: plain functions that
+      // hand back the inner promise save an async wrapper and its extra ticks.
+      load(key: string) {
+        try {
+          guard();
+          return Promise.resolve(target.load(full(key)));
+        } catch (error) {
+          return Promise.reject(error);
+        }
       },
       async loadMany(keys: readonly string[]) {
         guard();
@@ -136,9 +154,13 @@ export function namespaced(
         if (p !== '') full(p);
         return strip(await target.keys(prefix + p));
       },
-      async store(key: string, value: string, storeOptions?: StoreOptions) {
-        guard();
-        return target.store(full(key), value, storeOptions);
+      store(key: string, value: string, storeOptions?: StoreOptions) {
+        try {
+          guard();
+          return Promise.resolve(target.store(full(key), value, storeOptions));
+        } catch (error) {
+          return Promise.reject(error);
+        }
       },
       async storeMany(entries: readonly MemoryEntry[], storeOptions?: StoreOptions) {
         guard();
@@ -150,9 +172,13 @@ export function namespaced(
         );
         return target.storeMany(mapped, storeOptions);
       },
-      async delete(key: string) {
-        guard();
-        return target.delete(full(key));
+      delete(key: string) {
+        try {
+          guard();
+          return Promise.resolve(target.delete(full(key)));
+        } catch (error) {
+          return Promise.reject(error);
+        }
       },
     };
   }
@@ -172,6 +198,19 @@ export function namespaced(
       closed = true;
     },
   };
+  // A view has no backend of its own: its health is the inner memory's.
+  if (typeof inner.health === 'function') {
+    const probe = inner.health.bind(inner);
+    result.health = async () =>
+      closed
+        ? {
+            status: 'down',
+            latencyMs: 0,
+            backend: (await probe()).backend,
+            error: { code: 'memory_closed', message: `The namespace '${ns}' view is closed.` },
+          }
+        : probe();
+  }
 
   async function transaction<R>(body: (tx: MemoryTransaction) => R | Promise<R>): Promise<R> {
     guard();

@@ -10,6 +10,16 @@ import { exceedsUtf8Bytes, utf8ByteLength } from './_utf8.js';
 
 const LONE_SURROGATE = /\p{Cs}/u;
 
+type MaybeWellFormed = { isWellFormed?: () => boolean };
+
+/** Whether `text` holds a lone surrogate; `isWellFormed` (ES2024) where present skips the regex. */
+function hasLoneSurrogate(text: string): boolean {
+  const native = text as unknown as MaybeWellFormed;
+  return typeof native.isWellFormed === 'function'
+    ? !native.isWellFormed()
+    : LONE_SURROGATE.test(text);
+}
+
 /** The `data` of an `invalid_input` error about a memory value. */
 export interface MemoryValueErrorData {
   /** The key the value was meant for. */
@@ -69,7 +79,7 @@ export function validateMemoryValue(key: string, value: unknown, maxValueBytes =
       { data: { key, reason: 'not_a_string' } },
     );
   }
-  if (LONE_SURROGATE.test(value)) {
+  if (hasLoneSurrogate(value)) {
     throw new ValidationError<MemoryValueErrorData>(
       'invalid_input',
       `The value for memory key '${key}' holds a lone UTF-16 surrogate, which cannot be stored as UTF-8; fix the text or encode it (base64, JSON with escapes).`,

@@ -1,5 +1,7 @@
 import type { ToolError } from '../errors/families.js';
 import type { Span } from '../observability/tracing.js';
+import { abortSourceOf, callerAbort } from './_abort-source.js';
+import type { Deadline, Expirable } from './_deadlines.js';
 import {
   type RegistryState,
   releaseSlot,
@@ -34,7 +36,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * None of it is set up until the call first waits, so a call that completes
  * synchronously creates no timer, no listener and no AbortController.
  */
-export abstract class CallLifecycle implements Waiter {
+export abstract class CallLifecycle implements Waiter, Expirable {
   name = '';
   callId: string | undefined = undefined;
   entry: ToolEntry | null = null;
@@ -46,11 +48,14 @@ export abstract class CallLifecycle implements Waiter {
   resolve: ((result: ToolResult) => void) | undefined = undefined;
   waitToken = 0;
   waitKind = 0;
-  /** In `state.live`, with a timer and an abort listener. */
+  /** In `state.live`, with a deadline and an abort listener. */
   tracked = false;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The pending deadline (on the registry's shared timers), if the call has one. */
+  deadline: Deadline | undefined = undefined;
   /** The caller's signal while this call listens to it. */
   watched: AbortSignal | undefined = undefined;
+  /** Stops listening to the caller's {@link AbortSource}, while this call listens to one. */
+  unwatch: (() => void) | undefined = undefined;
   controller: AbortController | undefined = undefined;
   stopReason: ToolError | undefined = undefined;
   prev: Waiter | null = null;
@@ -113,7 +118,7 @@ export abstract class CallLifecycle implements Waiter {
     this.resumed(kind, value, rejected);
   }
 
-  /** Starts the deadline timer and the caller-abort listener, once, when the call first waits. */
+  /** Starts the deadline and the caller-abort listener, once, when the call first waits. */
   protected track(): void {
     if (this.tracked || this.result !== undefined) return;
     const state = this.state;
@@ -127,7 +132,12 @@ export abstract class CallLifecycle implements Waiter {
     state.live.add(this);
     if (this.timeoutMs !== Number.POSITIVE_INFINITY) {
       const delay = Math.min(this.timeoutMs, MAX_TIMER_DELAY);
-      this.timer = setTimeout(() => this.onTimeout(), delay);
+      this.deadline = state.deadlines.start(delay, this);
+    }
+    const source = abortSourceOf(this.ctx);
+    if (source !== undefined) {
+      this.unwatch = source.onAbort(() => this.callerAborted());
+      return;
     }
     const signal = this.ctx?.signal;
     if (signal !== undefined) {
@@ -136,8 +146,9 @@ export abstract class CallLifecycle implements Waiter {
     }
   }
 
-  private onTimeout(): void {
-    this.timer = undefined;
+  /** The deadline passed (called by the registry's shared timers). */
+  expired(): void {
+    this.deadline = undefined;
     if (this.toolPending) this.abandoned = true;
     if (this.result === undefined) this.stop(toolTimeout(this, this.timeoutMs));
     else this.retire();
@@ -147,14 +158,14 @@ export abstract class CallLifecycle implements Waiter {
   callerAborted(): void {
     if (this.result !== undefined) return;
     if (this.toolPending) this.abandoned = true;
-    this.stop(toolAborted(this, this.ctx?.signal?.reason));
+    this.stop(toolAborted(this, callerAbort(this.ctx)?.reason));
   }
 
   /** The registry is closing: refuse this call and tell the tool to stop. */
   shutdown(): void {
     if (this.result !== undefined) return;
     // Without a deadline nothing would end the wait for a stuck tool.
-    if (this.toolPending && this.timer === undefined) this.abandoned = true;
+    if (this.toolPending && this.deadline === undefined) this.abandoned = true;
     this.stop(registryClosed(this));
   }
 
@@ -189,19 +200,23 @@ export abstract class CallLifecycle implements Waiter {
       unwatchSignal(this.state, this.watched, this);
       this.watched = undefined;
     }
+    if (this.unwatch !== undefined) {
+      this.unwatch();
+      this.unwatch = undefined;
+    }
     this.report(result);
     this.retire();
     this.resolve?.(result);
   }
 
-  /** Clears the timer and leaves `live` once the result is given and the tool settled or was abandoned. */
+  /** Cancels the deadline and leaves `live` once the result is given and the tool settled or was abandoned. */
   private retire(): void {
     if (!this.tracked || this.result === undefined) return;
     if (this.toolPending && !this.abandoned) return;
     this.tracked = false;
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    if (this.deadline !== undefined) {
+      this.deadline.cancel();
+      this.deadline = undefined;
     }
     const state = this.state;
     state.live.delete(this);

@@ -1,5 +1,6 @@
 import { safeParseToolName } from '../identifiers/identifiers.js';
 import type { SpanAttributeValue } from '../observability/tracing.js';
+import { callerAbort } from './_abort-source.js';
 import { CallContext } from './_call-context.js';
 import { CallLifecycle, isThenable, W_POLICY, W_TOOL, W_VALIDATOR } from './_call-lifecycle.js';
 import type { SchemaNode } from './_json-schema-node.js';
@@ -66,9 +67,9 @@ export class DispatchCall extends CallLifecycle {
     if (entry === null) return;
     this.entry = entry;
     this.input = call?.input;
-    const signal = this.ctx?.signal;
-    if (signal?.aborted) {
-      this.fail(toolAborted(this, signal.reason));
+    const abort = callerAbort(this.ctx);
+    if (abort?.aborted) {
+      this.fail(toolAborted(this, abort.reason));
       return;
     }
     const timeoutMs = this.ctx?.timeoutMs;
@@ -227,9 +228,9 @@ export class DispatchCall extends CallLifecycle {
       this.fail(registryClosed(this));
       return;
     }
-    const signal = this.ctx?.signal;
-    if (signal?.aborted) {
-      this.fail(toolAborted(this, signal.reason));
+    const abort = callerAbort(this.ctx);
+    if (abort?.aborted) {
+      this.fail(toolAborted(this, abort.reason));
       return;
     }
     if (entry.active < state.maxConcurrent && entry.head === null) {

@@ -1,6 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
 import type { Tracer } from '../observability/tracing.js';
+import type { Deadlines } from './_deadlines.js';
 import type { SchemaNode } from './_json-schema-node.js';
 import type { JsonSerialisableOptions } from './output-check.js';
 import type { ToolPolicyHook } from './registry.js';
@@ -60,6 +61,8 @@ export interface RegistryState {
   readonly live: Set<{ shutdown(): void }>;
   /** Resolves `close()` once `live` is empty. */
   drained: (() => void) | undefined;
+  /** Per-call deadlines: one timer per timeout length in use, shared by the calls waiting on it. */
+  readonly deadlines: Deadlines;
   /**
    * Caller signals that waiting calls listen to. One listener per signal,
    * however many calls share it: Node warns past ten listeners on one

@@ -3,6 +3,7 @@ import { safeParseToolName } from '../identifiers/identifiers.js';
 import { noopLogger } from '../observability/logger.js';
 import { noopMetrics } from '../observability/metrics.js';
 import { noopTracer } from '../observability/tracing.js';
+import { createDeadlines } from './_deadlines.js';
 import { DispatchCall } from './_dispatch-call.js';
 import { nodeFor } from './_json-schema-compile.js';
 import type { RegistryState, ToolEntry } from './_registry-state.js';
@@ -104,6 +105,7 @@ function resolveState(options: ToolRegistryOptions): RegistryState {
     closed: false,
     live: new Set(),
     drained: undefined,
+    deadlines: createDeadlines(),
     watches: new Map(),
   };
 }

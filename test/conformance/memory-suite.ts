@@ -1,6 +1,7 @@
 import type { Memory, MemoryCapabilities } from 'skreaver';
 import { defineBasicTests } from './_memory-basics.js';
 import type { SuiteContext, TestContext } from './_memory-context.js';
+import { defineHealthTests } from './_memory-health.js';
 import { defineSnapshotTests } from './_memory-snapshots.js';
 import { defineTransactionTests } from './_memory-transactions.js';
 import { defineTtlTests } from './_memory-ttl.js';
@@ -117,6 +118,7 @@ export function runMemoryConformance(
     defineTransactionTests(context);
     defineSnapshotTests(context);
     defineTtlTests(context);
+    defineHealthTests(context);
   });
 }
 

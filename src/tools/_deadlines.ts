@@ -1,0 +1,144 @@
+/*
+ * Shared deadline timers. A setTimeout plus clearTimeout per step or per
+ * tool call costs a Timeout object, a timer-list insertion and a removal;
+ * with many calls in flight it shows. Deadlines of one length expire in the
+ * order they were started, so each length gets a FIFO (doubly linked, so
+ * cancelling is O(1)) with one timer armed for its head. A deadline that is
+ * cancelled just leaves the line; the timer is re-armed for the new head
+ * only when it fires, and cleared as soon as the line is empty, so nothing
+ * idle holds a timer.
+ */
+
+/** Told when its deadline passes. */
+export interface Expirable {
+  /** The deadline passed. */
+  expired(): void;
+}
+
+/** A pending deadline; cancel it when the work finished in time. */
+export interface Deadline {
+  /** Stops the deadline; `expired` will not be called. Idempotent. */
+  cancel(): void;
+}
+
+/** Deadlines of one fixed length. */
+export interface DeadlineQueue {
+  /** Calls `owner.expired()` once the queue's delay has passed, unless cancelled first. */
+  start(owner: Expirable): Deadline;
+}
+
+/** Deadlines of any length: one queue (and at most one timer) per length in use. */
+export interface Deadlines {
+  /** Calls `owner.expired()` once `delayMs` has passed, unless cancelled first. */
+  start(delayMs: number, owner: Expirable): Deadline;
+}
+
+class Entry implements Deadline {
+  prev: Entry | null = null;
+  next: Entry | null = null;
+  pending = true;
+
+  constructor(
+    readonly queue: Queue,
+    readonly at: number,
+    readonly owner: Expirable,
+  ) {}
+
+  cancel(): void {
+    this.queue.cancel(this);
+  }
+}
+
+class Queue implements DeadlineQueue {
+  head: Entry | null = null;
+  tail: Entry | null = null;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The entry the timer was armed for: it expires when the timer fires, whatever the clock says. */
+  armedFor: Entry | null = null;
+  readonly onTimer = (): void => this.fire();
+
+  constructor(
+    readonly delayMs: number,
+    /** Called when the last pending deadline left. */
+    readonly onEmpty: (() => void) | undefined = undefined,
+  ) {}
+
+  start(owner: Expirable): Deadline {
+    const entry = new Entry(this, performance.now() + this.delayMs, owner);
+    entry.prev = this.tail;
+    if (this.tail === null) this.head = entry;
+    else this.tail.next = entry;
+    this.tail = entry;
+    if (this.timer === undefined) this.arm(entry, this.delayMs);
+    return entry;
+  }
+
+  cancel(entry: Entry): void {
+    if (!entry.pending) return;
+    this.unlink(entry);
+    if (this.head !== null) return;
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.armedFor = null;
+    }
+    this.onEmpty?.();
+  }
+
+  private arm(entry: Entry, delay: number): void {
+    this.armedFor = entry;
+    this.timer = setTimeout(this.onTimer, delay);
+  }
+
+  private unlink(entry: Entry): void {
+    entry.pending = false;
+    if (entry.prev === null) this.head = entry.next;
+    else entry.prev.next = entry.next;
+    if (entry.next === null) this.tail = entry.prev;
+    else entry.next.prev = entry.prev;
+    entry.prev = null;
+    entry.next = null;
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    const armed = this.armedFor;
+    this.armedFor = null;
+    const now = performance.now();
+    // Taken out of line, and the timer re-armed, before any owner is told,
+    // so an owner that starts or cancels deadlines finds the queue consistent.
+    const expired: Entry[] = [];
+    for (let entry = this.head; entry !== null && (entry === armed || entry.at <= now); ) {
+      const next = entry.next;
+      this.unlink(entry);
+      expired.push(entry);
+      entry = next;
+    }
+    if (this.head !== null) this.arm(this.head, this.head.at - now);
+    else this.onEmpty?.();
+    for (const entry of expired) entry.owner.expired();
+  }
+}
+
+/** Creates a {@link DeadlineQueue} whose deadlines all lie `delayMs` after their start. */
+export function createDeadlineQueue(delayMs: number): DeadlineQueue {
+  return new Queue(delayMs);
+}
+
+/** Creates {@link Deadlines}; a length's queue is dropped once none of its deadlines is pending. */
+export function createDeadlines(): Deadlines {
+  const queues = new Map<number, Queue>();
+  return {
+    start(delayMs, owner) {
+      let queue = queues.get(delayMs);
+      if (queue === undefined) {
+        const created = new Queue(delayMs, () => {
+          if (queues.get(delayMs) === created) queues.delete(delayMs);
+        });
+        queues.set(delayMs, created);
+        queue = created;
+      }
+      return queue.start(owner);
+    },
+  };
+}

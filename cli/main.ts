@@ -1,9 +1,10 @@
-import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { isSkreaverError } from 'skreaver';
-import { builtinAgents } from './agents/index.js';
+import { exportCommand, importCommand } from './commands/memory.js';
 import { runAgent } from './commands/run.js';
+import { helpText, packageVersion } from './help.js';
+import type { OpenMemoryOptions } from './memory-url.js';
 import { UsageError } from './usage-error.js';
 
 /** Where the CLI reads and writes; injectable for tests. */
@@ -13,44 +14,80 @@ export interface CliIo {
   readonly stderr: Writable;
 }
 
-function packageVersion(): string {
-  // The built bin (dist/cli/) and the source (cli/) sit at different depths
-  // below the package root, so resolve the package by name instead.
-  const require = createRequire(import.meta.url);
-  return (require('skreaver/package.json') as { version: string }).version;
+/** Test seams beyond the streams: where relative paths start, how adapters load. */
+export type CliOptions = OpenMemoryOptions;
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  input: { type: 'string', short: 'i' },
+  memory: { type: 'string', short: 'm' },
+  atomic: { type: 'boolean' },
+  'ignore-expiry': { type: 'boolean' },
+} as const;
+
+type Values = { -readonly [K in keyof typeof OPTIONS]?: string | boolean };
+
+/** Refuses options given to a command that does not read them. */
+function onlyOptions(values: Values, allowed: readonly string[], command: string): void {
+  for (const name of Object.keys(values)) {
+    if (!allowed.includes(name)) {
+      throw new UsageError(`Option '--${name}' does not apply to \`${command}\`.`);
+    }
+  }
 }
 
-function helpText(): string {
-  const agents = Object.entries(builtinAgents)
-    .map(([name, agent]) => `  ${name.padEnd(10)} ${agent.summary}`)
-    .join('\n');
-  return `skreaver ${packageVersion()}: run and serve AI agents
+function noExtra(extra: readonly string[]): void {
+  if (extra.length > 0) throw new UsageError(`Unexpected argument '${extra[0]}'.`);
+}
 
-Usage:
-  skreaver run <agent> [--input TEXT]   run a built-in agent on stdin lines (or TEXT)
-  skreaver --help                       show this help
-  skreaver --version                    print the version
-
-Built-in agents:
-${agents}
-
-Examples:
-  echo hello | npx skreaver run echo
-  npx skreaver run echo --input "hello world"
-`;
+async function memoryCommand(
+  args: readonly string[],
+  values: Values,
+  io: CliIo,
+  options: CliOptions,
+): Promise<void> {
+  const [sub, url, ...extra] = args;
+  if (sub !== 'export' && sub !== 'import') {
+    throw new UsageError(
+      sub === undefined
+        ? 'memory needs a subcommand: `skreaver memory export URL` or `skreaver memory import URL`.'
+        : `Unknown memory subcommand '${sub}'; use export or import.`,
+    );
+  }
+  if (url === undefined) {
+    throw new UsageError(
+      `memory ${sub} needs a memory URL, e.g. \`skreaver memory ${sub} file:./state.json\`.`,
+    );
+  }
+  noExtra(extra);
+  if (sub === 'export') {
+    onlyOptions(values, [], 'memory export');
+    await exportCommand({ ...options, url, stdout: io.stdout });
+    return;
+  }
+  onlyOptions(values, ['atomic', 'ignore-expiry'], 'memory import');
+  await importCommand({
+    ...options,
+    url,
+    atomic: values.atomic === true,
+    ignoreExpiry: values['ignore-expiry'] === true,
+    stdin: io.stdin,
+    stderr: io.stderr,
+  });
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves the exit code. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo,
+  options: CliOptions = {},
+): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-        input: { type: 'string', short: 'i' },
-      },
+      options: OPTIONS,
     });
     if (values.version) {
       io.stdout.write(`${packageVersion()}\n`);
@@ -65,12 +102,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const [agent, ...extra] = rest;
       if (agent === undefined)
         throw new UsageError('run needs an agent name, e.g. `skreaver run echo`.');
-      if (extra.length > 0) throw new UsageError(`Unexpected argument '${extra[0]}'.`);
+      noExtra(extra);
+      onlyOptions(values, ['input', 'memory'], 'run');
       await runAgent({
+        ...options,
         agent,
         ...(values.input === undefined ? {} : { input: values.input }),
+        ...(values.memory === undefined ? {} : { memory: values.memory }),
         ...io,
       });
+      return 0;
+    }
+    if (command === 'memory') {
+      await memoryCommand(rest, values, io, options);
       return 0;
     }
     throw new UsageError(`Unknown command '${command}'.`);

@@ -16,6 +16,14 @@ export type {
 export type { NamespacedOptions } from './namespaced.js';
 export { namespaced } from './namespaced.js';
 export type {
+  ExportMemoryOptions,
+  ImportErrorData,
+  ImportMemoryOptions,
+  ImportMemoryResult,
+  NdjsonLinesOptions,
+} from './ndjson.js';
+export { exportMemory, importMemory, ndjsonLines } from './ndjson.js';
+export type {
   MemorySnapshotContent,
   ParseMemorySnapshotOptions,
   SnapshotInvalidData,

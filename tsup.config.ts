@@ -9,7 +9,12 @@ import { defineConfig, type Options } from 'tsup';
  * subpaths in `nodeOnly` build for Node. `scripts/check-exports.mjs` then
  * checks that the build and `exports` agree.
  */
-const nodeOnly = new Set<string>([]);
+const nodeOnly = new Set<string>([
+  './memory/file',
+  './memory/sqlite',
+  './memory/postgres',
+  './memory/redis',
+]);
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   exports: Record<string, string | { import: { default: string } }>;
@@ -33,7 +38,7 @@ const shared: Options = {
   outDir: 'dist',
   dts: true,
   // Adapters import the core as `skreaver` so every bundle shares one copy.
-  external: ['skreaver'],
+  external: [/^skreaver(\/.*)?$/],
 };
 
 const builds: Options[] = [

@@ -7,7 +7,17 @@ if (!existsSync('dist/index.js')) {
   console.error('bench: dist/ is missing; run `npm run build` first.');
   process.exit(1);
 }
-for (const file of ['bench/dispatch.mjs', 'bench/standard.mjs', 'bench/size-and-import.mjs']) {
+// Memory benches need their service; each prints why when it is not there.
+const files = [
+  'bench/dispatch.mjs',
+  'bench/standard.mjs',
+  'bench/size-and-import.mjs',
+  'bench/memory-file.mjs',
+  'bench/memory-sqlite.mjs',
+  'bench/memory-postgres.mjs',
+  'bench/memory-redis.mjs',
+];
+for (const file of files) {
   console.log(`\n# ${file}`);
   execFileSync(process.execPath, [file], { stdio: 'inherit' });
 }

@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { inMemoryMemory, type Memory } from 'skreaver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CliOptions, main } from '../../cli/main.js';
@@ -436,12 +435,8 @@ describe('skreaver run --memory', () => {
   });
 });
 
-// These use the real `skreaver/memory/file` adapter. It is built in parallel
-// with this CLI; until its entry file exists they cannot run, and they start
-// running by themselves once it lands.
-const fileAdapter = fileURLToPath(new URL('../../adapters/memory/file/index.ts', import.meta.url));
-
-describe.skipIf(!existsSync(fileAdapter))('with the real file memory', () => {
+// These use the real `skreaver/memory/file` adapter.
+describe('with the real file memory', () => {
   let dir: string | undefined;
   afterEach(() => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });

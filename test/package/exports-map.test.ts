@@ -32,6 +32,46 @@ describe('package.json', () => {
               "types": "./dist/index.d.cts",
             },
           },
+          "./memory/file": {
+            "import": {
+              "default": "./dist/memory/file/index.js",
+              "types": "./dist/memory/file/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/memory/file/index.cjs",
+              "types": "./dist/memory/file/index.d.cts",
+            },
+          },
+          "./memory/postgres": {
+            "import": {
+              "default": "./dist/memory/postgres/index.js",
+              "types": "./dist/memory/postgres/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/memory/postgres/index.cjs",
+              "types": "./dist/memory/postgres/index.d.cts",
+            },
+          },
+          "./memory/redis": {
+            "import": {
+              "default": "./dist/memory/redis/index.js",
+              "types": "./dist/memory/redis/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/memory/redis/index.cjs",
+              "types": "./dist/memory/redis/index.d.cts",
+            },
+          },
+          "./memory/sqlite": {
+            "import": {
+              "default": "./dist/memory/sqlite/index.js",
+              "types": "./dist/memory/sqlite/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/memory/sqlite/index.cjs",
+              "types": "./dist/memory/sqlite/index.d.cts",
+            },
+          },
           "./package.json": "./package.json",
           "./testing": {
             "import": {

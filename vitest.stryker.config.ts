@@ -1,10 +1,18 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
-// Mutation testing runs the unit and conformance tests only: the property
-// tests under fuzz/ run thousands of cases per mutant and would make a run
-// take hours on two cores for little extra kill rate.
-export default mergeConfig(
-  base,
-  defineConfig({ test: { include: ['test/**/*.test.ts'], coverage: { enabled: false } } }),
-);
+// Mutation testing mutates src/ and runs the core's unit and conformance
+// tests only: the property tests under fuzz/ run thousands of cases per
+// mutant, and the adapter, CLI and packaging tests exercise real services,
+// processes and the build, which a mutant of src/ does not change.
+// (Spread, not mergeConfig: mergeConfig would append to `include`.)
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: [
+      'test/{agent,tools,memory,conformance,errors,identifiers,collections,docs}/**/*.test.ts',
+    ],
+    coverage: { enabled: false },
+  },
+});

@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { inMemoryMemory, isSkreaverError, type MemoryReader, type MemoryWriter } from 'skreaver';
+import { inMemoryMemory } from 'skreaver';
 import { type FileMemory, fileMemory } from 'skreaver/memory/file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryOp, perform, performTransaction, transactionStep } from './_memory-model.js';
 
 /*
  * Model-based test: random operation lists (transactions and reopening the
@@ -15,64 +16,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const key = fc.constantFrom('a', 'b', 'a:b', 'ab', 'é', ' a ', 'bad key', '', '😀');
 const value = fc.string({ unit: 'binary', maxLength: 8 });
-const ttl = fc.option(fc.constantFrom(1, 5_000), { nil: undefined });
 
-const op = fc.oneof(
-  fc.record({ kind: fc.constant('store' as const), key, value, ttl }),
-  fc.record({ kind: fc.constant('delete' as const), key }),
-  fc.record({ kind: fc.constant('load' as const), key }),
-  fc.record({ kind: fc.constant('loadMany' as const), keys: fc.array(key, { maxLength: 3 }) }),
-  fc.record({ kind: fc.constant('keys' as const), prefix: fc.constantFrom(undefined, 'a', 'b') }),
-  fc.record({
-    kind: fc.constant('storeMany' as const),
-    entries: fc.array(fc.record({ key, value }), { maxLength: 3 }),
-    ttl,
-  }),
-);
-type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+const op = memoryOp({
+  key,
+  prefix: fc.constantFrom(undefined, 'a', 'b'),
+  value,
+  ttlMs: fc.option(fc.constantFrom(1, 5_000), { nil: undefined }),
+  many: 3,
+});
 
 const step = fc.oneof(
   { arbitrary: op, weight: 6 },
-  {
-    arbitrary: fc.record({
-      kind: fc.constant('transaction' as const),
-      ops: fc.array(op, { maxLength: 5 }),
-      end: fc.constantFrom('commit', 'throw', 'abort'),
-    }),
-    weight: 1,
-  },
+  { arbitrary: transactionStep(op, 5), weight: 1 },
   { arbitrary: fc.constant({ kind: 'reopen' as const }), weight: 1 },
 );
-
-type Outcome = { ok: unknown } | { error: string };
-
-async function outcome(action: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    return { ok: await action() };
-  } catch (error) {
-    if (!isSkreaverError(error)) throw error;
-    return { error: error.code };
-  }
-}
-
-function perform(target: MemoryReader & MemoryWriter, o: Op): Promise<Outcome> {
-  const ttlMs = o.kind === 'store' || o.kind === 'storeMany' ? o.ttl : undefined;
-  const withTtl = ttlMs === undefined ? undefined : { ttlMs };
-  switch (o.kind) {
-    case 'store':
-      return outcome(() => target.store(o.key, o.value, withTtl));
-    case 'storeMany':
-      return outcome(() => target.storeMany(o.entries, withTtl));
-    case 'delete':
-      return outcome(() => target.delete(o.key));
-    case 'load':
-      return outcome(() => target.load(o.key));
-    case 'loadMany':
-      return outcome(() => target.loadMany(o.keys));
-    case 'keys':
-      return outcome(() => target.keys(o.prefix));
-  }
-}
 
 let root: string;
 beforeAll(async () => {
@@ -98,21 +55,8 @@ describe('fileMemory against the in-memory reference', () => {
               await memory.close();
               memory = await fileMemory({ path, now });
             } else if (s.kind === 'transaction') {
-              const answers: Outcome[][] = [[], []];
-              const results = [];
-              for (const [i, target] of [reference, memory].entries()) {
-                results.push(
-                  await outcome(() =>
-                    target.transaction(async (tx) => {
-                      for (const inner of s.ops) answers[i]?.push(await perform(tx, inner));
-                      if (s.end === 'throw') throw new Error('rollback');
-                      if (s.end === 'abort') tx.abort('fuzz');
-                    }),
-                  ),
-                );
-              }
-              expect(answers[1]).toEqual(answers[0]);
-              expect(results[1]).toEqual(results[0]);
+              const expected = await performTransaction(reference, s);
+              expect(await performTransaction(memory, s)).toEqual(expected);
             } else {
               expect(await perform(memory, s)).toEqual(await perform(reference, s));
             }

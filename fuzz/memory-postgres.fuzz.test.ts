@@ -1,10 +1,17 @@
 import fc from 'fast-check';
-import type { Memory, MemoryReader, MemoryWriter } from 'skreaver';
-import { inMemoryMemory, isSkreaverError } from 'skreaver';
+import type { Memory } from 'skreaver';
+import { inMemoryMemory } from 'skreaver';
 import { postgresMemory } from 'skreaver/memory/postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findService, POSTGRES } from '../test/_support/services.js';
 import { dropTable, randomName } from '../test/adapters/memory/postgres/_helpers.js';
+import {
+  memoryOp,
+  outcome,
+  perform,
+  performTransaction,
+  transactionStep,
+} from './_memory-model.js';
 
 /*
  * Model-based test against the reference: random operation sequences (plain
@@ -27,33 +34,17 @@ const prefix = fc.oneof(
   fc.string({ unit: keyChar, maxLength: 2 }),
 );
 const value = fc.string({ unit: 'binary', maxLength: 8 });
-// Long TTLs only: the two memories run on different clocks.
-const ttl = fc.constantFrom(undefined, { ttlMs: 600_000 });
-
-const op = fc.oneof(
-  fc.record({ kind: fc.constant('store' as const), key, value, ttl }),
-  fc.record({ kind: fc.constant('delete' as const), key }),
-  fc.record({ kind: fc.constant('load' as const), key }),
-  fc.record({ kind: fc.constant('loadMany' as const), keys: fc.array(key, { maxLength: 4 }) }),
-  fc.record({ kind: fc.constant('keys' as const), prefix }),
-  fc.record({
-    kind: fc.constant('storeMany' as const),
-    entries: fc.array(fc.record({ key, value }), { maxLength: 4 }),
-    ttl,
-  }),
-);
-type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+const op = memoryOp({
+  key,
+  prefix,
+  value,
+  // Long TTLs only: the two memories run on different clocks.
+  ttlMs: fc.constantFrom(undefined, 600_000),
+});
 
 const step = fc.oneof(
   { arbitrary: op, weight: 6 },
-  {
-    arbitrary: fc.record({
-      kind: fc.constant('transaction' as const),
-      ops: fc.array(op, { maxLength: 5 }),
-      end: fc.constantFrom('commit', 'throw', 'abort'),
-    }),
-    weight: 2,
-  },
+  { arbitrary: transactionStep(op, 5), weight: 2 },
   {
     arbitrary: fc.record({
       kind: fc.constant('restore' as const),
@@ -65,33 +56,6 @@ const step = fc.oneof(
 );
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
 
-/** The answer of one operation, or the code it rejected with. */
-async function outcome(action: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return { ok: await action() };
-  } catch (error) {
-    expect(isSkreaverError(error), String(error)).toBe(true);
-    return { code: (error as { code: string }).code };
-  }
-}
-
-function run(target: MemoryReader & MemoryWriter, o: Op): Promise<unknown> {
-  switch (o.kind) {
-    case 'store':
-      return outcome(() => target.store(o.key, o.value, o.ttl));
-    case 'delete':
-      return outcome(() => target.delete(o.key));
-    case 'load':
-      return outcome(() => target.load(o.key));
-    case 'loadMany':
-      return outcome(() => target.loadMany(o.keys));
-    case 'keys':
-      return outcome(() => target.keys(o.prefix));
-    case 'storeMany':
-      return outcome(() => target.storeMany(o.entries, o.ttl));
-  }
-}
-
 /** What a snapshot says, without the expiry times (the clocks differ). */
 async function snapshotView(memory: Memory) {
   const document = JSON.parse((await memory.snapshot?.()) ?? '{}');
@@ -101,22 +65,13 @@ async function snapshotView(memory: Memory) {
 async function apply(memory: Memory, s: Step): Promise<unknown> {
   switch (s.kind) {
     case 'transaction':
-      return outcome(
-        () =>
-          memory.transaction?.(async (tx) => {
-            const answers = [];
-            for (const inner of s.ops) answers.push(await run(tx, inner));
-            if (s.end === 'throw') throw new Error('rollback');
-            if (s.end === 'abort') tx.abort('fuzz');
-            return answers;
-          }) ?? Promise.reject(new Error('no transactions')),
-      );
+      return performTransaction(memory, s);
     case 'restore':
       return outcome(() => memory.restore?.(JSON.stringify(s.entries)) ?? Promise.resolve());
     case 'snapshot':
       return snapshotView(memory);
     default:
-      return run(memory, s);
+      return perform(memory, s);
   }
 }
 

@@ -24,6 +24,14 @@ export type {
 } from './ndjson.js';
 export { exportMemory, importMemory, ndjsonLines } from './ndjson.js';
 export type {
+  BufferedWrite,
+  OptimisticBackend,
+  OptimisticCommit,
+  OptimisticTransactionOptions,
+  VersionedValue,
+} from './optimistic-transaction.js';
+export { bufferedValue, runOptimisticTransaction } from './optimistic-transaction.js';
+export type {
   MemorySnapshotContent,
   ParseMemorySnapshotOptions,
   SnapshotInvalidData,
@@ -35,8 +43,8 @@ export {
   MEMORY_SNAPSHOT_VERSION,
   parseMemorySnapshot,
 } from './snapshot-format.js';
-export type { TransactionConflictData } from './transaction-conflict.js';
-export { transactionConflictError } from './transaction-conflict.js';
+export type { ConflictCheck, TransactionConflictData } from './transaction-conflict.js';
+export { conflictCheck, transactionConflictError } from './transaction-conflict.js';
 export type { MemoryValueErrorData, MemoryValueLimitData } from './validation.js';
 export {
   validateKeyPrefix,

@@ -37,3 +37,45 @@ export function transactionConflictError(
     { data: { keys: sorted, prefixes: [...new Set(prefixes)].sort(compareMemoryKeys) } },
   );
 }
+
+/** Collects what changed since a transaction first touched it; see {@link conflictCheck}. */
+export interface ConflictCheck {
+  /** Records that `key` changed since the transaction first read or wrote it. */
+  key(key: string): void;
+  /** Compares the keys under a listed `prefix` now with those it held when first listed. */
+  listing(prefix: string, seen: ReadonlySet<string>, current: Iterable<string>): void;
+  /** The `transaction_conflict` error for what changed, or `undefined` when nothing did. */
+  error(): TransactionError<TransactionConflictData> | undefined;
+}
+
+/**
+ * Starts a commit-time conflict check: feed it the changed keys and the
+ * current listing of each listed prefix, then throw its `error()` if any.
+ *
+ * @example
+ * ```ts
+ * const check = conflictCheck();
+ * for (const [key, version] of versions) if (versionOf(key) !== version) check.key(key);
+ * const conflict = check.error();
+ * if (conflict !== undefined) throw conflict;
+ * ```
+ */
+export function conflictCheck(): ConflictCheck {
+  const keys = new Set<string>();
+  const prefixes: string[] = [];
+  return {
+    key(key) {
+      keys.add(key);
+    },
+    listing(prefix, seen, current) {
+      const now = new Set(current);
+      const changed = [...now].filter((key) => !seen.has(key));
+      for (const key of seen) if (!now.has(key)) changed.push(key);
+      for (const key of changed) keys.add(key);
+      if (changed.length > 0) prefixes.push(prefix);
+    },
+    error() {
+      return keys.size === 0 ? undefined : transactionConflictError(keys, prefixes);
+    },
+  };
+}

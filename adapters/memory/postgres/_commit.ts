@@ -1,25 +1,18 @@
 import type { PoolClient } from 'pg';
-import { isSkreaverError, MemoryError, TransactionError, transactionConflictError } from 'skreaver';
+import {
+  conflictCheck,
+  isSkreaverError,
+  type OptimisticCommit,
+  TransactionError,
+  transactionConflictError,
+} from 'skreaver';
 import { CommitOutcomeUnknown, inLockedTransaction, toBytes } from './_db.js';
 import { isSerializationFailure, toMemoryError } from './_errors.js';
 import { MAX_EPOCH_MS, prefixEnd } from './_sql.js';
 import type { TransactionHost } from './_transaction.js';
 
-/** A buffered write: a value (with its TTL, counted from `at`, a `performance.now()`), or a delete. */
-export type PendingWrite = {
-  readonly value: string;
-  readonly ttlMs: number | undefined;
-  readonly at: number;
-} | null;
-
-/** What a transaction body left behind. */
-export interface Buffered {
-  readonly writes: ReadonlyMap<string, PendingWrite>;
-  /** Key -> version when first touched ('' when absent). */
-  readonly touched: ReadonlyMap<string, string>;
-  /** Prefix -> keys it listed the first time. */
-  readonly scans: ReadonlyMap<string, ReadonlySet<string>>;
-}
+/** What a transaction body left behind; buffered TTLs count on `performance.now()`. */
+type Buffered = OptimisticCommit<string>;
 
 /**
  * Commits a transaction: in one database transaction holding the
@@ -37,14 +30,7 @@ export interface Buffered {
  * outcome `'unknown'` when the connection broke during COMMIT itself).
  */
 export async function commitTransaction(host: TransactionHost, buffered: Buffered): Promise<void> {
-  if (host.isClosed()) {
-    throw new TransactionError(
-      'transaction_failed',
-      'The memory was closed before the transaction could commit; nothing was kept.',
-      { cause: new MemoryError('memory_closed', 'The memory is closed.') },
-    );
-  }
-  if (buffered.touched.size === 0 && buffered.scans.size === 0) return;
+  if (buffered.versions.size === 0 && buffered.listed.size === 0) return;
   try {
     await inLockedTransaction(host, async (client) => {
       const present = await check(client, host, buffered);
@@ -53,7 +39,7 @@ export async function commitTransaction(host: TransactionHost, buffered: Buffere
   } catch (error) {
     if (isSkreaverError(error)) throw error;
     if (isSerializationFailure(error)) {
-      throw transactionConflictError(buffered.touched.keys());
+      throw transactionConflictError(buffered.versions.keys());
     }
     const unknown = error instanceof CommitOutcomeUnknown;
     const cause = toMemoryError(unknown ? error.cause : error, 'commit');
@@ -71,7 +57,7 @@ export async function commitTransaction(host: TransactionHost, buffered: Buffere
 async function check(
   client: PoolClient,
   host: TransactionHost,
-  { touched, scans }: Buffered,
+  { versions: touched, listed: scans }: Buffered,
 ): Promise<Set<string>> {
   const { sql, namespace } = host;
   const current = new Map<string, string>();
@@ -82,21 +68,22 @@ async function check(
     });
     for (const row of result.rows) current.set(row.key, row.version);
   }
-  const changed = new Set<string>();
-  for (const [key, version] of touched) if ((current.get(key) ?? '') !== version) changed.add(key);
-  const prefixes: string[] = [];
+  const conflicts = conflictCheck();
+  for (const [key, version] of touched)
+    if ((current.get(key) ?? '') !== version) conflicts.key(key);
   for (const [prefix, seen] of scans) {
     const result = await client.query<{ key: string }>({
       ...sql.keys,
       values: [namespace, prefix, prefixEnd(prefix)],
     });
-    const now = new Set(result.rows.map((row) => row.key));
-    const differ = [...now].filter((key) => !seen.has(key));
-    for (const key of seen) if (!now.has(key)) differ.push(key);
-    for (const key of differ) changed.add(key);
-    if (differ.length > 0) prefixes.push(prefix);
+    conflicts.listing(
+      prefix,
+      seen,
+      result.rows.map((row) => row.key),
+    );
   }
-  if (changed.size > 0) throw transactionConflictError(changed, prefixes);
+  const conflict = conflicts.error();
+  if (conflict !== undefined) throw conflict;
   return new Set(current.keys());
 }
 
@@ -112,7 +99,7 @@ async function apply(
   const upserts: { key: string; value: string; ttl: number | null }[] = [];
   for (const [key, write] of writes) {
     // The TTL counts from the tx.store() call: what is left of it now.
-    const left = write?.ttlMs === undefined ? null : write.ttlMs - (at - write.at);
+    const left = write?.expiresAt === undefined ? null : write.expiresAt - at;
     if (write === null || (left !== null && left <= 0)) {
       // A key expected absent has nothing to delete; one that appeared
       // since the check was written after this transaction.

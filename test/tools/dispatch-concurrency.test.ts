@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createToolRegistry } from '../../src/tools/create-registry.js';
 import type { ToolRegistryOptions } from '../../src/tools/registry.js';
 import type { ToolResult } from '../../src/tools/tool.js';
-import { deferred, flushMicrotasks, recordingMetrics, tool } from './helpers.js';
+import { deferred, flushMicrotasks, recordingMetrics, tool, watch } from './helpers.js';
 
 function codeOf(result: ToolResult | undefined): string | undefined {
   return result === undefined || result.ok ? undefined : result.error.code;
@@ -38,14 +38,6 @@ function gatedRegistry(options: ToolRegistryOptions) {
     await flushMicrotasks();
   };
   return { registry, started, finish, peak: () => peak };
-}
-
-function watch(promise: Promise<ToolResult>): { result: ToolResult | undefined } {
-  const box: { result: ToolResult | undefined } = { result: undefined };
-  void promise.then((result) => {
-    box.result = result;
-  });
-  return box;
 }
 
 beforeEach(() => {

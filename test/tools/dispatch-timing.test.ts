@@ -9,6 +9,7 @@ import {
   recordingMetrics,
   tool,
   unhandledRejectionsDuring,
+  watch,
 } from './helpers.js';
 
 function codeOf(result: ToolResult | undefined): string | undefined {
@@ -16,14 +17,6 @@ function codeOf(result: ToolResult | undefined): string | undefined {
 }
 
 /** Tracks when a dispatch settles without awaiting it. */
-function watch(promise: Promise<ToolResult>): { result: ToolResult | undefined } {
-  const box: { result: ToolResult | undefined } = { result: undefined };
-  void promise.then((result) => {
-    box.result = result;
-  });
-  return box;
-}
-
 beforeEach(() => {
   vi.useFakeTimers();
 });

@@ -4,7 +4,7 @@ import type {
   ToolCallMetric,
 } from '../../src/observability/metrics.js';
 import type { Span, SpanAttributeValue, Tracer } from '../../src/observability/tracing.js';
-import type { Tool } from '../../src/tools/tool.js';
+import type { Tool, ToolResult } from '../../src/tools/tool.js';
 
 /** A metrics recorder that keeps everything it is told. */
 export function recordingMetrics(): MetricsRecorder & {
@@ -106,4 +106,13 @@ export function thenable(
 ): PromiseLike<unknown> {
   // biome-ignore lint/suspicious/noThenProperty: building a non-promise thenable is the point
   return { then: subscribe } as unknown as PromiseLike<unknown>;
+}
+
+/** Records a dispatch's result when it settles, so a test can see whether it has yet. */
+export function watch(promise: Promise<ToolResult>): { result: ToolResult | undefined } {
+  const box: { result: ToolResult | undefined } = { result: undefined };
+  void promise.then((result) => {
+    box.result = result;
+  });
+  return box;
 }

@@ -10,7 +10,9 @@ import {
   safeParseAgentId,
   safeParseMemoryKey,
   safeParseToolName,
+  safeParseTopicName,
   toolName,
+  topicName,
 } from '../src/identifiers/index.js';
 import type { Result } from '../src/result.js';
 
@@ -23,6 +25,7 @@ const PARSERS: Record<IdentifierKind, Parser> = {
   toolName: { make: toolName, safe: safeParseToolName },
   memoryKey: { make: memoryKey, safe: safeParseMemoryKey },
   agentId: { make: agentId, safe: safeParseAgentId },
+  topicName: { make: topicName, safe: safeParseTopicName },
 };
 const KINDS = Object.keys(PARSERS) as IdentifierKind[];
 
@@ -34,6 +37,7 @@ const utf8Length = (text: string) => encoder.encode(text).length;
 const ALLOWED: Record<IdentifierKind, RegExp> = {
   toolName: /^[A-Za-z0-9_-]$/,
   agentId: /^[A-Za-z0-9_-]$/,
+  topicName: /^[A-Za-z0-9_.-]$/,
   memoryKey: /^[\p{Alphabetic}\p{N}_.:-]$/u,
 };
 

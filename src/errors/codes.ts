@@ -82,6 +82,64 @@ export const ERROR_CODES = {
     /** An agent with the same id is already registered. */
     'agent_duplicate',
   ],
+  security: [
+    /** A security policy (object or file) broke its rules; `data.problems` lists every one with its path. */
+    'policy_invalid',
+    /** A file path is outside the allowed roots or matches a deny pattern. */
+    'path_denied',
+    /** A URL is not allowed: scheme, domain, port, userinfo or a private/reserved address. */
+    'url_denied',
+    /** The input holds a secret (API key, token, private key, ...) and the policy rejects secrets. */
+    'secret_detected',
+    /** An input or output exceeded the policy's size cap. */
+    'size_limit_exceeded',
+    /** A resource limit (concurrency, memory pressure) refused the call; retry later. */
+    'resource_exhausted',
+    /** Emergency lockdown is active for this tool. */
+    'lockdown_active',
+    /** The caller's principal lacks the permission or tool access the call needs. */
+    'permission_denied',
+  ],
+  auth: [
+    /** The request carried no credentials where they are required. */
+    'auth_required',
+    /** The credentials were malformed, unknown, or did not verify. */
+    'auth_invalid',
+    /** The token or API key has expired. */
+    'auth_expired',
+    /** The token or API key was revoked. */
+    'auth_revoked',
+    /** The token is not valid yet (`nbf` in the future). */
+    'token_not_yet_valid',
+    /** A token claim (`iss`, `aud`, `typ`, `jti`) did not match what the verifier expects. */
+    'token_claim_invalid',
+    /** The principal already holds the maximum number of API keys. */
+    'api_key_limit',
+    /** The credential vault has no usable encryption key. */
+    'vault_key_missing',
+    /** A vault entry failed to decrypt: wrong key, tampered data, or a different entry name. */
+    'vault_decrypt_failed',
+  ],
+  mesh: [
+    /** A mesh message failed validation (missing fields, unknown version, malformed JSON). */
+    'message_invalid',
+    /** A message payload exceeded the transport's size cap. */
+    'message_too_large',
+    /** The target mailbox is at the critical backpressure level. */
+    'backpressure',
+    /** A request got no reply, or a pattern step did not finish, within its timeout. */
+    'mesh_timeout',
+    /** The transport is unreachable; the operation may be retried. */
+    'mesh_unavailable',
+    /** The mesh was closed and accepts no more operations. */
+    'mesh_closed',
+    /** A broadcast/gather did not reach its quorum. */
+    'quorum_not_reached',
+    /** A pipeline stage or supervised task failed after its retries. */
+    'delivery_failed',
+    /** A dead-letter queue entry was not found. */
+    'dead_letter_not_found',
+  ],
 } as const;
 
 /** Names of the error families. */
@@ -99,6 +157,13 @@ export type TransactionErrorCode = (typeof ERROR_CODES.transaction)[number];
 export type AgentErrorCode = (typeof ERROR_CODES.agent)[number];
 /** Codes carried by {@link CoordinatorError}. */
 export type CoordinatorErrorCode = (typeof ERROR_CODES.coordinator)[number];
+
+/** Codes carried by {@link SecurityError}. */
+export type SecurityErrorCode = (typeof ERROR_CODES.security)[number];
+/** Codes carried by {@link AuthError}. */
+export type AuthErrorCode = (typeof ERROR_CODES.auth)[number];
+/** Codes carried by {@link MeshError}. */
+export type MeshErrorCode = (typeof ERROR_CODES.mesh)[number];
 
 /** Every stable error code, as a union of string literals. */
 export type ErrorCode = (typeof ERROR_CODES)[ErrorFamily][number];

@@ -1,7 +1,10 @@
 import type {
   AgentErrorCode,
+  AuthErrorCode,
   CoordinatorErrorCode,
   MemoryErrorCode,
+  MeshErrorCode,
+  SecurityErrorCode,
   ToolErrorCode,
   TransactionErrorCode,
   ValidationErrorCode,
@@ -42,4 +45,22 @@ export class AgentError<D = unknown> extends SkreaverError<AgentErrorCode, D> {
 export class CoordinatorError<D = unknown> extends SkreaverError<CoordinatorErrorCode, D> {
   /** The `instanceof` brand of this family. */
   static override readonly brand: string = 'CoordinatorError';
+}
+
+/** A security policy refused something: a path, a URL, a secret, a size, a lockdown, RBAC. */
+export class SecurityError<D = unknown> extends SkreaverError<SecurityErrorCode, D> {
+  /** The `instanceof` brand of this family. */
+  static override readonly brand: string = 'SecurityError';
+}
+
+/** Authentication failed: missing, invalid, expired or revoked credentials; vault failures. */
+export class AuthError<D = unknown> extends SkreaverError<AuthErrorCode, D> {
+  /** The `instanceof` brand of this family. */
+  static override readonly brand: string = 'AuthError';
+}
+
+/** A mesh operation failed: bad message, backpressure, timeout, unavailable transport. */
+export class MeshError<D = unknown> extends SkreaverError<MeshErrorCode, D> {
+  /** The `instanceof` brand of this family. */
+  static override readonly brand: string = 'MeshError';
 }

@@ -1,9 +1,12 @@
 export type {
   AgentErrorCode,
+  AuthErrorCode,
   CoordinatorErrorCode,
   ErrorCode,
   ErrorFamily,
   MemoryErrorCode,
+  MeshErrorCode,
+  SecurityErrorCode,
   ToolErrorCode,
   TransactionErrorCode,
   ValidationErrorCode,
@@ -11,8 +14,11 @@ export type {
 export { ERROR_CODES } from './codes.js';
 export {
   AgentError,
+  AuthError,
   CoordinatorError,
   MemoryError,
+  MeshError,
+  SecurityError,
   ToolError,
   TransactionError,
   ValidationError,

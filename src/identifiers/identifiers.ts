@@ -15,6 +15,9 @@ export type MemoryKey = Identifier<'MemoryKey'>;
 /** A validated agent id: 1..128 bytes of ASCII letters, digits, `_` and `-`. */
 export type AgentId = Identifier<'AgentId'>;
 
+/** A validated mesh topic name: 1..128 bytes of ASCII letters, digits, `_`, `-` and `.`. */
+export type TopicName = Identifier<'TopicName'>;
+
 /** The error type of every identifier parser. */
 export type IdentifierError = ValidationError<IdentifierErrorData>;
 
@@ -76,4 +79,18 @@ export function agentId(input: string): AgentId {
 /** Like {@link agentId}, but returns a result instead of throwing. */
 export function safeParseAgentId(input: unknown): Result<AgentId, IdentifierError> {
   return safe<AgentId>('agentId', input);
+}
+
+/**
+ * Validates and brands a mesh topic name; the input is trimmed first.
+ *
+ * @throws {@link ValidationError} with code `invalid_identifier`.
+ */
+export function topicName(input: string): TopicName {
+  return make<TopicName>('topicName', input);
+}
+
+/** Like {@link topicName}, but returns a result instead of throwing. */
+export function safeParseTopicName(input: unknown): Result<TopicName, IdentifierError> {
+  return safe<TopicName>('topicName', input);
 }

@@ -4,6 +4,7 @@ export type {
   IdentifierError,
   MemoryKey,
   ToolName,
+  TopicName,
 } from './identifiers.js';
 export {
   agentId,
@@ -11,7 +12,9 @@ export {
   safeParseAgentId,
   safeParseMemoryKey,
   safeParseToolName,
+  safeParseTopicName,
   toolName,
+  topicName,
 } from './identifiers.js';
 export type { IdentifierKind, IdentifierRule } from './rules.js';
 export { IDENTIFIER_RULES } from './rules.js';

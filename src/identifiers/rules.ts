@@ -27,6 +27,9 @@ export const IDENTIFIER_RULES = {
   toolName: { label: 'tool name', maxBytes: 64, extraChars: '', unicode: false },
   memoryKey: { label: 'memory key', maxBytes: 128, extraChars: '.:', unicode: true },
   agentId: { label: 'agent id', maxBytes: 128, extraChars: '', unicode: false },
+  // Dots give topics a hierarchy (`orders.created`); `:` and `/` are refused
+  // because transports build keys and channel names with them.
+  topicName: { label: 'topic name', maxBytes: 128, extraChars: '.', unicode: false },
 } as const satisfies Record<string, IdentifierRule>;
 
 /** The identifier kinds in {@link IDENTIFIER_RULES}. */

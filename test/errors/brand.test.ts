@@ -1,9 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   AgentError,
+  AuthError,
   CoordinatorError,
   isSkreaverError,
   MemoryError,
+  MeshError,
+  SecurityError,
   SkreaverError,
   ToolError,
   TransactionError,
@@ -28,6 +31,9 @@ const FAMILIES = {
   TransactionError,
   AgentError,
   CoordinatorError,
+  SecurityError,
+  AuthError,
+  MeshError,
 } as const;
 
 describe('brand-based instanceof across duplicate copies of the package', () => {

@@ -13,6 +13,17 @@ describe('ERROR_CODES', () => {
         "agent": [
           "agent_failed",
         ],
+        "auth": [
+          "auth_required",
+          "auth_invalid",
+          "auth_expired",
+          "auth_revoked",
+          "token_not_yet_valid",
+          "token_claim_invalid",
+          "api_key_limit",
+          "vault_key_missing",
+          "vault_decrypt_failed",
+        ],
         "coordinator": [
           "max_rounds_exceeded",
           "max_calls_exceeded",
@@ -30,6 +41,27 @@ describe('ERROR_CODES', () => {
           "memory_unsupported",
           "snapshot_invalid",
           "memory_limit_exceeded",
+        ],
+        "mesh": [
+          "message_invalid",
+          "message_too_large",
+          "backpressure",
+          "mesh_timeout",
+          "mesh_unavailable",
+          "mesh_closed",
+          "quorum_not_reached",
+          "delivery_failed",
+          "dead_letter_not_found",
+        ],
+        "security": [
+          "policy_invalid",
+          "path_denied",
+          "url_denied",
+          "secret_detected",
+          "size_limit_exceeded",
+          "resource_exhausted",
+          "lockdown_active",
+          "permission_denied",
         ],
         "tool": [
           "tool_not_found",
@@ -67,7 +99,15 @@ describe('ERROR_CODES', () => {
 
   it('types ErrorCode as exactly the listed codes and ErrorFamily as the families', () => {
     expectTypeOf<ErrorFamily>().toEqualTypeOf<
-      'validation' | 'tool' | 'memory' | 'transaction' | 'agent' | 'coordinator'
+      | 'validation'
+      | 'tool'
+      | 'memory'
+      | 'transaction'
+      | 'agent'
+      | 'coordinator'
+      | 'security'
+      | 'auth'
+      | 'mesh'
     >();
     expectTypeOf<(typeof ERROR_CODES)[ErrorFamily][number]>().toEqualTypeOf<ErrorCode>();
     expect(Object.keys(ERROR_CODES)).toEqual([
@@ -77,6 +117,9 @@ describe('ERROR_CODES', () => {
       'transaction',
       'agent',
       'coordinator',
+      'security',
+      'auth',
+      'mesh',
     ]);
   });
 });

@@ -7,13 +7,16 @@ import {
   safeParseAgentId,
   safeParseMemoryKey,
   safeParseToolName,
+  safeParseTopicName,
   toolName,
+  topicName,
 } from '../../src/identifiers/index.js';
 
 const PARSERS = {
   toolName: { make: toolName, safe: safeParseToolName, label: 'tool name' },
   memoryKey: { make: memoryKey, safe: safeParseMemoryKey, label: 'memory key' },
   agentId: { make: agentId, safe: safeParseAgentId, label: 'agent id' },
+  topicName: { make: topicName, safe: safeParseTopicName, label: 'topic name' },
 } as const;
 
 describe('the identifier rule table', () => {
@@ -22,6 +25,7 @@ describe('the identifier rule table', () => {
       toolName: { label: 'tool name', maxBytes: 64, extraChars: '', unicode: false },
       memoryKey: { label: 'memory key', maxBytes: 128, extraChars: '.:', unicode: true },
       agentId: { label: 'agent id', maxBytes: 128, extraChars: '', unicode: false },
+      topicName: { label: 'topic name', maxBytes: 128, extraChars: '.', unicode: false },
     });
   });
 });

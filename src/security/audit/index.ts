@@ -1,0 +1,2 @@
+// Filled by the audit work; re-exported from ../index.ts.
+export {};

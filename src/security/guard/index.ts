@@ -1,0 +1,2 @@
+// Filled by the guard work; re-exported from ../index.ts.
+export {};

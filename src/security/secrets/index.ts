@@ -1,0 +1,2 @@
+// Filled by the secrets work; re-exported from ../index.ts.
+export {};

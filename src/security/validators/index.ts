@@ -1,0 +1,2 @@
+// Filled by the validators work; re-exported from ../index.ts.
+export {};

@@ -104,7 +104,9 @@ async function apply(target: Target, s: Step): Promise<unknown[]> {
 }
 
 async function final(target: Target): Promise<unknown> {
-  return { keys: await target.memory.keys(), snapshot: JSON.parse(await snapshotOf(target)) };
+  // The namespace field is the adapter's own; the content must agree.
+  const { namespace: _namespace, ...snapshot } = JSON.parse(await snapshotOf(target));
+  return { keys: await target.memory.keys(), snapshot };
 }
 
 function snapshotOf(target: Target): Promise<string> {

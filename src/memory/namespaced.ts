@@ -237,12 +237,12 @@ export function namespaced(
       const expiry = content.expiresAt.get(key);
       if (expiry !== undefined) expiresAt.set(own, expiry);
     }
-    return formatMemorySnapshot({ entries, expiresAt });
+    return formatMemorySnapshot({ entries, expiresAt, namespace: ns });
   }
 
   async function restore(text: string): Promise<void> {
     guard();
-    const content = parseMemorySnapshot(text, { maxSnapshotBytes, maxKeyBytes });
+    const content = parseMemorySnapshot(text, { maxSnapshotBytes, maxKeyBytes, namespace: ns });
     if (content.expiresAt.size > 0 && !inner.capabilities.ttl) {
       throw new MemoryError(
         'memory_unsupported',

@@ -17,6 +17,12 @@ export interface MemorySnapshotContent {
   readonly entries: ReadonlyMap<string, string>;
   /** Key to expiry time in epoch milliseconds; only keys present in `entries`. */
   readonly expiresAt: ReadonlyMap<string, number>;
+  /**
+   * The namespace (or key prefix) of the memory the snapshot was taken from,
+   * when it has one. A namespaced memory refuses a snapshot of another
+   * namespace; a snapshot without one restores anywhere.
+   */
+  readonly namespace?: string;
 }
 
 /** One thing wrong with a snapshot. */
@@ -59,10 +65,18 @@ export interface ParseMemorySnapshotOptions {
    * @defaultValue 20
    */
   readonly maxReportedProblems?: number;
+  /**
+   * The namespace of the memory restoring the snapshot. A snapshot that
+   * declares a different namespace is a problem at `/namespace` (copy data
+   * between namespaces with NDJSON export and import instead). `undefined`
+   * accepts any namespace.
+   * @defaultValue undefined
+   */
+  readonly namespace?: string;
 }
 
 const LONE_SURROGATE = /\p{Cs}/u;
-const VERSIONED_FIELDS = new Set(['format', 'version', 'entries', 'expiresAt']);
+const VERSIONED_FIELDS = new Set(['format', 'version', 'namespace', 'entries', 'expiresAt']);
 
 /**
  * Writes a snapshot document:
@@ -71,16 +85,48 @@ const VERSIONED_FIELDS = new Set(['format', 'version', 'entries', 'expiresAt']);
  * The caller leaves out expired entries.
  */
 export function formatMemorySnapshot(content: MemorySnapshotContent): string {
-  const keys = [...content.entries.keys()].sort(compareMemoryKeys);
-  // Built by hand: JSON.stringify of an object would move integer-like keys
-  // ("42") to the front and break the sort order.
-  const entries = keys.map(
-    (key) => `${JSON.stringify(key)}:${JSON.stringify(content.entries.get(key))}`,
-  );
-  const expiring = keys
-    .filter((key) => content.expiresAt.has(key))
-    .map((key) => `${JSON.stringify(key)}:${JSON.stringify(content.expiresAt.get(key))}`);
-  return `{"format":"${MEMORY_SNAPSHOT_FORMAT}","version":${MEMORY_SNAPSHOT_VERSION},"entries":{${entries.join(',')}},"expiresAt":{${expiring.join(',')}}}`;
+  const keys = [...content.entries.keys()];
+  // Code-unit order (the native sort) equals code-point order unless a key
+  // holds a surrogate pair, which needs the slower comparator.
+  if (keys.some(hasSurrogate)) keys.sort(compareMemoryKeys);
+  else keys.sort();
+  const namespace =
+    content.namespace === undefined ? '' : `"namespace":${JSON.stringify(content.namespace)},`;
+  const head = `{"format":"${MEMORY_SNAPSHOT_FORMAT}","version":${MEMORY_SNAPSHOT_VERSION},${namespace}"entries":`;
+  return `${head}${jsonObject(keys, content.entries)},"expiresAt":${jsonObject(
+    keys.filter((key) => content.expiresAt.has(key)),
+    content.expiresAt,
+  )}}`;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+
+function hasSurrogate(key: string): boolean {
+  return SURROGATE.test(key);
+}
+
+/** `{"key":value,...}` in the order of `keys`. */
+function jsonObject(keys: readonly string[], values: ReadonlyMap<string, unknown>): string {
+  // One native JSON.stringify of an object built in order is several times
+  // faster than stringifying entry by entry, but objects move array-index
+  // keys ("42") to the front: those documents are built by hand.
+  if (!keys.some((key) => ARRAY_INDEX.test(key))) {
+    const object: Record<string, unknown> = {};
+    for (const key of keys) {
+      // defineProperty, not assignment: a key "__proto__" must stay a plain entry.
+      if (key === '__proto__') {
+        Object.defineProperty(object, key, {
+          value: values.get(key),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
+      } else object[key] = values.get(key);
+    }
+    return JSON.stringify(object);
+  }
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(values.get(key))}`).join(',')}}`;
 }
 
 /**
@@ -126,26 +172,34 @@ export function parseMemorySnapshot(
     throw problems.error();
   }
   const checker = entryChecker(problems, options);
+  let namespace: string | undefined;
   if (!isObject(document)) {
     problems.add('', `A snapshot must be a JSON object, got ${describe(document)}.`);
   } else if (document.format === MEMORY_SNAPSHOT_FORMAT) {
-    readVersioned(document, checker, problems);
+    namespace = readVersioned(document, checker, problems, options.namespace);
   } else {
     checker.readEntries(document, '');
   }
   if (problems.count > 0) throw problems.error();
-  return { entries: checker.entries, expiresAt: checker.expiresAt };
+  return namespace === undefined
+    ? { entries: checker.entries, expiresAt: checker.expiresAt }
+    : { entries: checker.entries, expiresAt: checker.expiresAt, namespace };
 }
 
 type Problems = ReturnType<typeof problemList>;
 type Checker = ReturnType<typeof entryChecker>;
 
-function readVersioned(document: Record<string, unknown>, checker: Checker, problems: Problems) {
+function readVersioned(
+  document: Record<string, unknown>,
+  checker: Checker,
+  problems: Problems,
+  expectedNamespace: string | undefined,
+): string | undefined {
   for (const field of Object.keys(document)) {
     if (!VERSIONED_FIELDS.has(field)) {
       problems.add(
         pointer('', field),
-        `Unknown field; a version ${MEMORY_SNAPSHOT_VERSION} snapshot has only format, version, entries and expiresAt.`,
+        `Unknown field; a version ${MEMORY_SNAPSHOT_VERSION} snapshot has only format, version, namespace, entries and expiresAt.`,
       );
     }
   }
@@ -173,6 +227,26 @@ function readVersioned(document: Record<string, unknown>, checker: Checker, prob
       checker.readExpiry(document.expiresAt, '/expiresAt');
     }
   }
+  return readNamespace(document.namespace, problems, expectedNamespace);
+}
+
+function readNamespace(
+  namespace: unknown,
+  problems: Problems,
+  expected: string | undefined,
+): string | undefined {
+  if (namespace === undefined) return undefined;
+  if (typeof namespace !== 'string') {
+    problems.add('/namespace', `namespace must be a string, got ${describe(namespace)}.`);
+    return undefined;
+  }
+  if (expected !== undefined && namespace !== expected) {
+    problems.add(
+      '/namespace',
+      `The snapshot was taken from namespace ${JSON.stringify(namespace)}; this memory is ${expected === '' ? 'not namespaced' : `namespace ${JSON.stringify(expected)}`}. Copy data between namespaces with NDJSON export and import.`,
+    );
+  }
+  return namespace;
 }
 
 function entryChecker(problems: Problems, options: ParseMemorySnapshotOptions) {

@@ -6,6 +6,7 @@ import { defineCapabilityTests, type SuiteContext } from './_memory-context.js';
 interface SnapshotDocument {
   format: unknown;
   version: unknown;
+  namespace?: unknown;
   entries: Record<string, unknown>;
   expiresAt: Record<string, unknown>;
 }
@@ -24,6 +25,15 @@ function parse(snapshot: string): SnapshotDocument {
   const document = JSON.parse(snapshot) as SnapshotDocument;
   assert(typeof document === 'object' && document !== null, 'a snapshot must be a JSON object');
   return document;
+}
+
+/**
+ * The snapshot without its `namespace` field: what an operator restores into
+ * another memory (`t.fresh()` may be another namespace of the same server).
+ */
+function portable(snapshot: string): string {
+  const { namespace: _ignored, ...rest } = parse(snapshot);
+  return JSON.stringify(rest);
 }
 
 /** Snapshots and restores. */
@@ -51,14 +61,34 @@ export function defineSnapshotTests(suite: SuiteContext): void {
         const snapshot = await snapshotOf(t.memory);
         const other = await t.fresh();
         await other.store(t.key('stale'), 'replaced by the restore');
-        await restoreInto(other, snapshot);
+        await restoreInto(other, portable(snapshot));
         assertEqual(
           await other.loadMany(entries.map((entry) => entry.key)),
           AWKWARD_VALUES,
           'restored values',
         );
         assertEqual(await other.keys(t.key('')), await t.memory.keys(t.key('')), 'restored keys');
-        assertEqual(parse(await snapshotOf(other)), parse(snapshot), 'the snapshot of the copy');
+        assertEqual(
+          parse(portable(await snapshotOf(other))),
+          parse(portable(snapshot)),
+          'the snapshot of the copy',
+        );
+      });
+
+      test('refuses a snapshot that names another namespace', async (t) => {
+        await t.memory.store(t.key('a'), 'A');
+        const document = parse(await snapshotOf(t.memory));
+        // Only memories that declare a namespace in their snapshots check it.
+        if (document.namespace === undefined) return;
+        assert(typeof document.namespace === 'string', 'namespace must be a string');
+        const foreign = JSON.stringify({ ...document, namespace: `${document.namespace}-other` });
+        await t.memory.store(t.key('a'), 'changed');
+        await assertRejects(
+          () => restoreInto(t.memory, foreign),
+          { code: 'snapshot_invalid' },
+          'restore of a snapshot from another namespace',
+        );
+        assertEqual(await t.memory.load(t.key('a')), 'changed', 'value after the refused restore');
       });
 
       test('restore replaces the whole content', async (t) => {
@@ -143,7 +173,7 @@ export function defineSnapshotTests(suite: SuiteContext): void {
         assert(!(t.key('kept') in document.expiresAt), 'an entry without ttl has no expiry');
         const other = await t.fresh();
         const before = Date.now();
-        await restoreInto(other, JSON.stringify(document));
+        await restoreInto(other, portable(JSON.stringify(document)));
         const elapsed = Date.now() - before;
         // A backend may re-derive the expiry from a TTL (a namespace does),
         // so it may move later by at most the time the restore took.

@@ -46,8 +46,9 @@ describe('namespaced isolation', () => {
     expect(await alice.keys()).toEqual(['a', 'b']);
     expect(await bob.keys()).toEqual(['a']);
 
-    // Restoring alice's snapshot into bob replaces bob's keys only.
-    await bob.restore(snapshot);
+    // Alice's data restored into bob (as a namespace-less document) replaces bob's keys only.
+    const { namespace: _alice, ...portable } = JSON.parse(snapshot);
+    await bob.restore(JSON.stringify(portable));
     expect(await bob.loadMany(['a', 'b'])).toEqual(['1', '2']);
     expect(await root.keys()).toEqual(['alice:a', 'alice:b', 'bob:a', 'bob:b']);
   });
@@ -59,6 +60,21 @@ describe('namespaced isolation', () => {
     await alice.store('a', '1');
     await rejection(alice.restore('{"ok":"1","bad key":"2"}'), 'snapshot_invalid');
     expect(await root.keys()).toEqual(['alice:a', 'other']);
+  });
+
+  it("declares its namespace in snapshots and refuses another namespace's", async () => {
+    const root = inMemoryMemory();
+    const alice = capable(namespaced(root, 'alice'));
+    const bob = capable(namespaced(root, 'bob'));
+    await alice.store('a', '1');
+    const text = await alice.snapshot();
+    expect(JSON.parse(text)).toMatchObject({ namespace: 'alice', entries: { a: '1' } });
+    const error = await rejection(bob.restore(text), 'snapshot_invalid');
+    expect(error.message).toContain('namespace "alice"');
+    // Snapshots without a namespace (the original's flat files, in-memory ones) restore anywhere.
+    await bob.restore(await inMemoryMemory().snapshot());
+    await alice.restore(text);
+    expect(await root.keys()).toEqual(['alice:a']);
   });
 
   it('refuses a snapshot key that does not fit in the namespace', async () => {

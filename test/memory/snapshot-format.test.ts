@@ -39,6 +39,23 @@ describe('formatMemorySnapshot', () => {
     expect(parsed.expiresAt.get('9')).toBe(123);
     expect(Object.getPrototypeOf(Object.fromEntries(parsed.entries))).toBe(Object.prototype);
   });
+
+  it('gives the same text on the fast path (no integer-like keys, no surrogates)', () => {
+    const entries = new Map([
+      ['b', 'x"y\\z'],
+      ['__proto__', '4'],
+      ['ｚ', '6'],
+      ['A', ''],
+      ['a.1', '\u0001'],
+    ]);
+    const text = formatMemorySnapshot({ entries, expiresAt: new Map([['__proto__', 5]]) });
+    expect(text).toBe(
+      `{"format":"skreaver.memory","version":1,"entries":{"A":"","__proto__":"4","a.1":"\\u0001","b":${JSON.stringify('x"y\\z')},"ｚ":"6"},"expiresAt":{"__proto__":5}}`,
+    );
+    const parsed = parseMemorySnapshot(text);
+    expect([...parsed.entries]).toEqual([...entries].sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(parsed.expiresAt.get('__proto__')).toBe(5);
+  });
 });
 
 describe('parseMemorySnapshot', () => {

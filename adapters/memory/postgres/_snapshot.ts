@@ -29,7 +29,7 @@ export async function takeSnapshot(host: SnapshotHost): Promise<string> {
     entries.set(row.key, fromBytes(row.value));
     if (row.expires_ms !== null) expiresAt.set(row.key, row.expires_ms);
   }
-  const text = formatMemorySnapshot({ entries, expiresAt });
+  const text = formatMemorySnapshot({ entries, expiresAt, namespace: host.namespace });
   // Characters bound the UTF-8 size from below (each is 1 to 3 bytes);
   // measure exactly only when that bound is not already past the limit.
   const bytes = text.length > host.maxSnapshotBytes ? text.length : Buffer.byteLength(text);
@@ -56,6 +56,7 @@ export async function restoreSnapshot(host: SnapshotHost, snapshot: string): Pro
   const content = parseMemorySnapshot(snapshot, {
     maxSnapshotBytes: host.maxSnapshotBytes,
     maxValueBytes: host.maxValueBytes,
+    namespace: host.namespace,
   });
   const keys: string[] = [];
   const values: Buffer[] = [];

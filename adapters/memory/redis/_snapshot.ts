@@ -18,6 +18,8 @@ export interface SnapshotHost {
   readonly maxValueBytes: number;
   readonly maxSnapshotBytes: number;
   readonly maxRestoreAttempts: number;
+  /** The key prefix, declared in snapshots as their namespace. */
+  readonly namespace: string;
   /** Maps a native failure to the core's codes (see `toMemoryError`). */
   fail(error: unknown, operation: string): unknown;
 }
@@ -61,7 +63,7 @@ export async function takeSnapshot(host: SnapshotHost): Promise<string> {
       if (expiry >= 0) expiresAt.set(key, expiry);
     }
   }
-  const text = formatMemorySnapshot({ entries, expiresAt });
+  const text = formatMemorySnapshot({ entries, expiresAt, namespace: host.namespace });
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > host.maxSnapshotBytes) {
     throw new MemoryError(
@@ -87,6 +89,7 @@ export async function restoreSnapshot(host: SnapshotHost, snapshot: string): Pro
   const content = parseMemorySnapshot(snapshot, {
     maxSnapshotBytes: host.maxSnapshotBytes,
     maxValueBytes: host.maxValueBytes,
+    namespace: host.namespace,
   });
   const now = Date.now();
   const keep = new Map<string, RedisWrite>();

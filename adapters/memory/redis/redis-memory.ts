@@ -108,6 +108,7 @@ export async function redisMemory(options: RedisMemoryOptions = {}): Promise<Red
     maxValueBytes,
     maxSnapshotBytes: settings.maxSnapshotBytes,
     maxRestoreAttempts: settings.maxRestoreAttempts,
+    namespace: settings.prefix,
     assertOpen,
     isClosed: () => closed,
     fail,

@@ -233,7 +233,7 @@ export async function sqliteMemory(options: SqliteMemoryOptions): Promise<Sqlite
         entries.set(key, value);
         if (expires !== null) expiresAt.set(key, expires);
       }
-      const text = formatMemorySnapshot({ entries, expiresAt });
+      const text = formatMemorySnapshot({ entries, expiresAt, namespace: ns });
       // UTF-16 length bounds the UTF-8 size (1 to 3 bytes a unit): measure only when it must.
       if (text.length * 3 > maxSnapshotBytes && Buffer.byteLength(text) > maxSnapshotBytes) {
         const bytes = Buffer.byteLength(text);
@@ -250,7 +250,11 @@ export async function sqliteMemory(options: SqliteMemoryOptions): Promise<Sqlite
       assertOpen();
       // Validated completely before the database is touched; then one
       // transaction replaces this namespace's rows and no other.
-      const content = parseMemorySnapshot(snapshot, { maxSnapshotBytes, maxValueBytes });
+      const content = parseMemorySnapshot(snapshot, {
+        maxSnapshotBytes,
+        maxValueBytes,
+        namespace: ns,
+      });
       io('restore', () => replaceAll(content.entries, content.expiresAt, now()));
     },
 

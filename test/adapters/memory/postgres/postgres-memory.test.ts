@@ -38,8 +38,14 @@ describe.skipIf(!svc.available)('postgresMemory', () => {
       { key: 'only-b', value: 'B' },
     ]);
     expect(await a.keys()).toEqual(['only-a', 'shared']);
-    const snapshotA = JSON.parse(await a.snapshot());
+    const textA = await a.snapshot();
+    const snapshotA = JSON.parse(textA);
     expect(Object.keys(snapshotA.entries)).toEqual(['only-a', 'shared']);
+    expect(snapshotA.namespace).toBe(a.namespace);
+    await expect(b.restore(textA)).rejects.toMatchObject({
+      code: 'snapshot_invalid',
+      data: { problems: [expect.objectContaining({ path: '/namespace' })] },
+    });
     await a.restore(JSON.stringify({ restored: 'yes' }));
     expect(await a.keys()).toEqual(['restored']);
     expect(await b.keys()).toEqual(['only-b', 'shared']);

@@ -45,8 +45,14 @@ describe.skipIf(!redis.available)('redisMemory keeps to its prefix', () => {
     await admin.rpush(`${a}queue`, 'job');
     await admin.set(`${a}not a key`, 'foreign');
 
-    const snapshot = JSON.parse(await memoryA.snapshot()) as { entries: Record<string, string> };
+    const text = await memoryA.snapshot();
+    const snapshot = JSON.parse(text) as { entries: Record<string, string>; namespace: string };
     expect(snapshot.entries).toEqual({ 'only-a': 'A', shared: 'A' });
+    expect(snapshot.namespace).toBe(a);
+    await expect(memoryB.restore(text)).rejects.toMatchObject({
+      code: 'snapshot_invalid',
+      data: { problems: [expect.objectContaining({ path: '/namespace' })] },
+    });
 
     await memoryA.restore('{"restored":"R"}');
 

@@ -30,9 +30,16 @@ describe('sqliteMemory namespaces', () => {
     expect(await bob.delete('only-alice')).toBe(false);
 
     const aliceSnapshot = await alice.snapshot();
-    expect(JSON.parse(aliceSnapshot).entries).toEqual({ note: 'from alice', 'only-alice': '1' });
-    // Restoring bob's namespace (even from alice's snapshot) never touches alice's rows.
-    await bob.restore(aliceSnapshot);
+    expect(JSON.parse(aliceSnapshot)).toMatchObject({
+      namespace: 'alice',
+      entries: { note: 'from alice', 'only-alice': '1' },
+    });
+    // A snapshot names its namespace: bob refuses alice's (NDJSON copies between namespaces).
+    await expect(bob.restore(aliceSnapshot)).rejects.toMatchObject({
+      code: 'snapshot_invalid',
+      data: { problems: [expect.objectContaining({ path: '/namespace' })] },
+    });
+    // Restoring bob's namespace never touches alice's rows.
     await bob.restore('{"fresh":"start"}');
     expect(await bob.keys()).toEqual(['fresh']);
     expect(await alice.keys()).toEqual(['note', 'only-alice']);

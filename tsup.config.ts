@@ -10,6 +10,9 @@ import { defineConfig, type Options } from 'tsup';
  * checks that the build and `exports` agree.
  */
 const nodeOnly = new Set<string>([
+  './metrics/prometheus',
+  './config/toml',
+  './security/node',
   './memory/file',
   './memory/sqlite',
   './memory/postgres',

@@ -23,6 +23,8 @@ Usage:
   skreaver memory export <URL>          write every entry to stdout as NDJSON
   skreaver memory import <URL> [--atomic] [--ignore-expiry]
                                         read NDJSON from stdin into the memory
+  skreaver config validate <FILE> [--strict]
+                                        check a TOML security policy; print every problem
   skreaver --help                       show this help
   skreaver --version                    print the version
 
@@ -37,5 +39,6 @@ Examples:
   npx skreaver run echo --input "hello world" --memory file:./state.json
   npx skreaver memory export sqlite:./state.db > dump.ndjson
   npx skreaver memory import redis://localhost:6379/0?prefix=app --atomic < dump.ndjson
+  npx skreaver config validate skreaver-security.toml
 `;
 }

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { isSkreaverError } from 'skreaver';
+import { type ConfigTomlModule, configValidateCommand } from './commands/config.js';
 import { exportCommand, importCommand } from './commands/memory.js';
 import { runAgent } from './commands/run.js';
 import { helpText, packageVersion } from './help.js';
@@ -15,7 +16,10 @@ export interface CliIo {
 }
 
 /** Test seams beyond the streams: where relative paths start, how adapters load. */
-export type CliOptions = OpenMemoryOptions;
+export type CliOptions = OpenMemoryOptions & {
+  /** Loads `skreaver/config/toml` for `config` commands. @defaultValue dynamic `import()` */
+  readonly loadToml?: () => Promise<ConfigTomlModule>;
+};
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -24,6 +28,7 @@ const OPTIONS = {
   memory: { type: 'string', short: 'm' },
   atomic: { type: 'boolean' },
   'ignore-expiry': { type: 'boolean' },
+  strict: { type: 'boolean' },
 } as const;
 
 type Values = { -readonly [K in keyof typeof OPTIONS]?: string | boolean };
@@ -77,6 +82,36 @@ async function memoryCommand(
   });
 }
 
+async function configCommand(
+  args: readonly string[],
+  values: Values,
+  io: CliIo,
+  options: CliOptions,
+): Promise<number> {
+  const [sub, file, ...extra] = args;
+  if (sub !== 'validate') {
+    throw new UsageError(
+      sub === undefined
+        ? 'config needs a subcommand: `skreaver config validate FILE`.'
+        : `Unknown config subcommand '${sub}'; use validate.`,
+    );
+  }
+  if (file === undefined) {
+    throw new UsageError(
+      'config validate needs a policy file, e.g. `skreaver config validate skreaver-security.toml`.',
+    );
+  }
+  noExtra(extra);
+  onlyOptions(values, ['strict'], 'config validate');
+  return configValidateCommand({
+    file,
+    strict: values.strict === true,
+    stdout: io.stdout,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.loadToml === undefined ? {} : { loadToml: options.loadToml }),
+  });
+}
+
 /** Runs the CLI with `argv` (without node and script); resolves the exit code. */
 export async function main(
   argv: readonly string[],
@@ -117,6 +152,7 @@ export async function main(
       await memoryCommand(rest, values, io, options);
       return 0;
     }
+    if (command === 'config') return await configCommand(rest, values, io, options);
     throw new UsageError(`Unknown command '${command}'.`);
   } catch (error) {
     if (

@@ -9,3 +9,10 @@ export type {
   MemoryConformanceOptions,
 } from '../../test/conformance/memory-suite.js';
 export { runMemoryConformance } from '../../test/conformance/memory-suite.js';
+export type {
+  MeshConformanceOptions,
+  MeshSuiteConfig,
+  MeshTestContext,
+  RawFrames,
+} from '../../test/conformance/mesh.js';
+export { runMeshConformance } from '../../test/conformance/mesh.js';

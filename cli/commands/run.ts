@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { createCoordinator, createToolRegistry } from 'skreaver';
-import { builtinAgents } from '../agents/index.js';
+import { type AgentSession, builtinAgents } from '../agents/index.js';
 import type { OpenMemoryOptions } from '../memory-url.js';
 import { UsageError } from '../usage-error.js';
 import { withMemory } from './memory.js';
@@ -21,9 +21,21 @@ export interface RunOptions extends OpenMemoryOptions {
   readonly stdout: Writable;
 }
 
+/** The default session: one step per input line, printing `Agent said: <action>`. */
+async function lineSession(session: AgentSession): Promise<void> {
+  for await (const line of session.lines()) {
+    session.write(`Agent said: ${await session.step(line)}\n`);
+  }
+}
+
+async function* each(lines: readonly string[]): AsyncGenerator<string> {
+  yield* lines;
+}
+
 /**
- * Runs a built-in agent: one coordinator step per input line, printing
- * `Agent said: <action>`; returns at the end of input.
+ * Runs a built-in agent through its session (by default one coordinator
+ * step per input line, printing `Agent said: <action>`); returns at the end
+ * of input or when the session ends.
  */
 export async function runAgent(options: RunOptions): Promise<void> {
   const builtin = builtinAgents[options.agent];
@@ -33,22 +45,40 @@ export async function runAgent(options: RunOptions): Promise<void> {
     );
   }
   await withMemory(options.memory ?? 'memory:', options, async (memory) => {
+    const tools = await builtin.tools();
     const registry = createToolRegistry();
-    for (const tool of builtin.tools) registry.register(tool);
+    for (const tool of tools) registry.register(tool);
     // The coordinator gives each agent `namespaced(memory, agentId)`, so the
     // echo agent's `input` is `echo:input` in the backend.
-    const coordinator = createCoordinator<string, string>({ registry, memory });
+    const coordinator = createCoordinator<string, string>({
+      registry,
+      memory,
+      ...(builtin.maxRounds === undefined ? {} : { maxRounds: builtin.maxRounds }),
+    });
+    const write = (text: string) => {
+      options.stdout.write(text);
+    };
+    let reader: Interface | undefined;
     try {
-      await coordinator.add(options.agent, builtin.create());
-      const lines =
-        options.input === undefined
-          ? createInterface({ input: options.stdin, crlfDelay: Number.POSITIVE_INFINITY })
-          : options.input.split(/\r?\n/);
-      for await (const line of lines) {
-        const action = await coordinator.step(options.agent, line);
-        options.stdout.write(`Agent said: ${action}\n`);
-      }
+      await coordinator.add(options.agent, builtin.create({ write }));
+      const session: AgentSession = {
+        input: options.input,
+        lines: () => {
+          if (options.input !== undefined) return each(options.input.split(/\r?\n/));
+          reader ??= createInterface({ input: options.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+          return reader;
+        },
+        step: (observation) => coordinator.step(options.agent, observation),
+        write,
+      };
+      await (builtin.session ?? lineSession)(session);
     } finally {
+      // Leaving the line loop early (`quit`) leaves stdin flowing, which would
+      // keep the process alive until the other end closes it.
+      if (reader !== undefined) {
+        reader.close();
+        options.stdin.pause();
+      }
       await coordinator.close();
       await registry.close();
     }

@@ -83,16 +83,18 @@ class StepRun<Obs, Act> implements RoundStep<Obs, Act> {
     readonly principal: Principal | undefined,
     readonly resolve: (action: Act) => void,
     readonly reject: (error: StepError) => void,
+    parentSpan?: Span,
   ) {
     const { options } = runtime;
     this.options = options;
     this.events = runtime.events;
     this.agentId = record.id;
     this.step = ++record.steps;
-    this.span = options.tracer.startSpan('agent.step', {
-      'agent.id': this.agentId,
-      'agent.step': this.step,
-    });
+    this.span = options.tracer.startSpan(
+      'agent.step',
+      { 'agent.id': this.agentId, 'agent.step': this.step },
+      parentSpan,
+    );
     this.dispatchContext = new StepDispatchContext(
       this.scope,
       this.span,
@@ -283,7 +285,14 @@ export function runStep<Obs, Act>(
   stepOptions: StepOptions | undefined,
 ): Promise<Act> {
   return new Promise<Act>((resolve, reject) => {
-    const run = new StepRun(runtime, record, stepOptions?.principal, resolve, reject);
+    const run = new StepRun(
+      runtime,
+      record,
+      stepOptions?.principal,
+      resolve,
+      reject,
+      stepOptions?.span,
+    );
     run.start(runtime, observation, stepOptions?.signal);
   });
 }

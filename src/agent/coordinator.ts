@@ -1,7 +1,7 @@
 import type { Memory } from '../memory/memory.js';
 import type { Logger } from '../observability/logger.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
-import type { Tracer } from '../observability/tracing.js';
+import type { Span, Tracer } from '../observability/tracing.js';
 import type { Principal } from '../principal.js';
 import type { ToolRegistry } from '../tools/registry.js';
 import type { Agent } from './agent.js';
@@ -79,6 +79,11 @@ export interface StepOptions {
   readonly signal?: AbortSignal;
   /** The caller on whose behalf the step runs; reaches the agent and every tool call. */
   readonly principal?: Principal;
+  /**
+   * Parent of the step's `agent.step` span (an HTTP request's span, say), so
+   * a step that waited in the agent's queue still joins its caller's trace.
+   */
+  readonly span?: Span;
 }
 
 /**

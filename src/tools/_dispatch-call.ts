@@ -201,14 +201,14 @@ export class DispatchCall extends CallLifecycle {
   private applyDecision(decision: unknown): boolean {
     try {
       if (decision !== null && typeof decision === 'object') {
-        const { allow, input, reason, data } = decision as Record<string, unknown>;
+        const { allow, input, reason, data, cause } = decision as Record<string, unknown>;
         if (allow === true) {
           if (input !== undefined) this.input = input;
           return true;
         }
         if (allow === false) {
           this.fail(
-            toolDenied(this, typeof reason === 'string' ? reason : 'no reason given', data),
+            toolDenied(this, typeof reason === 'string' ? reason : 'no reason given', data, cause),
           );
           return false;
         }

@@ -20,11 +20,18 @@ export interface ToolPolicyRequest {
  * A policy hook's verdict. `allow: true` may replace the input (to redact a
  * secret, say) with any `input` other than `undefined`; the replacement is
  * not validated again. `allow: false` stops the call with code
- * `tool_denied`. Anything else a hook returns denies the call.
+ * `tool_denied`, whose `data.detail` is the decision's `data` and whose
+ * `cause` is the decision's `cause` (the precise `SecurityError`, say).
+ * Anything else a hook returns denies the call.
  */
 export type ToolPolicyDecision =
   | { readonly allow: true; readonly input?: unknown }
-  | { readonly allow: false; readonly reason: string; readonly data?: unknown };
+  | {
+      readonly allow: false;
+      readonly reason: string;
+      readonly data?: unknown;
+      readonly cause?: unknown;
+    };
 
 /**
  * Decides whether a call may run. Security policy and RBAC plug in here; hooks

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createCoordinator } from '../../src/agent/create-coordinator.js';
 import type { CoordinatorEvent, StepFailedEvent } from '../../src/agent/events.js';
 import type { StepMetric } from '../../src/observability/metrics.js';
-import type { Span, SpanAttributeValue, Tracer } from '../../src/observability/tracing.js';
+import {
+  noopTracer,
+  type Span,
+  type SpanAttributeValue,
+  type Tracer,
+} from '../../src/observability/tracing.js';
 import { createToolRegistry } from '../../src/tools/create-registry.js';
 import type { DispatchContext, ToolRegistry } from '../../src/tools/registry.js';
 import { echoTool, failTool, recordEvents, recordingLogger, scriptedAgent } from './_helpers.js';
@@ -284,6 +289,29 @@ describe('coordinator metrics and tracing', () => {
       ended: 1,
     });
     expect(parents).toEqual([span]);
+    await coordinator.close();
+  });
+
+  it("makes the caller's span the parent of the step span, even for a queued step", async () => {
+    const parents: unknown[] = [];
+    const tracer: Tracer = {
+      startSpan(_name, _attributes, parent) {
+        parents.push(parent);
+        return noopTracer.startSpan('x');
+      },
+    };
+    const coordinator = createCoordinator({ registry: registryWithTools(), tracer });
+    await coordinator.add('a', scriptedAgent([]));
+    const first = { ...noopTracer.startSpan('request 1') };
+    const second = { ...noopTracer.startSpan('request 2') };
+    // The second step waits behind the first in the agent's queue.
+    await Promise.all([
+      coordinator.step('a', 'x', { span: first }),
+      coordinator.step('a', 'y', { span: second }),
+    ]);
+    expect(parents).toHaveLength(2);
+    expect(parents[0]).toBe(first);
+    expect(parents[1]).toBe(second);
     await coordinator.close();
   });
 });

@@ -53,7 +53,7 @@ describe('skreaver run echo', () => {
   it('refuses an unknown agent with the list of built-in ones and exit code 2', async () => {
     const r = await runCli(['run', 'nope']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("Unknown agent 'nope'. Built-in agents: echo.");
+    expect(r.stderr).toContain("Unknown agent 'nope'. Built-in agents: echo, multi, reasoning.");
   });
 
   it('refuses unknown commands, flags and extra arguments with exit code 2', async () => {

@@ -32,6 +32,26 @@ describe('package.json', () => {
               "types": "./dist/index.d.cts",
             },
           },
+          "./auth/jwt": {
+            "import": {
+              "default": "./dist/auth/jwt/index.js",
+              "types": "./dist/auth/jwt/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/auth/jwt/index.cjs",
+              "types": "./dist/auth/jwt/index.d.cts",
+            },
+          },
+          "./config/toml": {
+            "import": {
+              "default": "./dist/config/toml/index.js",
+              "types": "./dist/config/toml/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/config/toml/index.cjs",
+              "types": "./dist/config/toml/index.d.cts",
+            },
+          },
           "./memory/file": {
             "import": {
               "default": "./dist/memory/file/index.js",
@@ -72,7 +92,27 @@ describe('package.json', () => {
               "types": "./dist/memory/sqlite/index.d.cts",
             },
           },
+          "./metrics/prometheus": {
+            "import": {
+              "default": "./dist/metrics/prometheus/index.js",
+              "types": "./dist/metrics/prometheus/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/metrics/prometheus/index.cjs",
+              "types": "./dist/metrics/prometheus/index.d.cts",
+            },
+          },
           "./package.json": "./package.json",
+          "./security/node": {
+            "import": {
+              "default": "./dist/security/node/index.js",
+              "types": "./dist/security/node/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/security/node/index.cjs",
+              "types": "./dist/security/node/index.d.cts",
+            },
+          },
           "./testing": {
             "import": {
               "default": "./dist/testing/index.js",
@@ -81,6 +121,26 @@ describe('package.json', () => {
             "require": {
               "default": "./dist/testing/index.cjs",
               "types": "./dist/testing/index.d.cts",
+            },
+          },
+          "./tools": {
+            "import": {
+              "default": "./dist/tools/index.js",
+              "types": "./dist/tools/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/tools/index.cjs",
+              "types": "./dist/tools/index.d.cts",
+            },
+          },
+          "./tracing/otel": {
+            "import": {
+              "default": "./dist/tracing/otel/index.js",
+              "types": "./dist/tracing/otel/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/tracing/otel/index.cjs",
+              "types": "./dist/tracing/otel/index.d.cts",
             },
           },
         },

@@ -1,0 +1,42 @@
+import type { Tool } from 'skreaver';
+import { defineStandardTool } from '../_define.js';
+import { positiveInteger } from '../_option-checks.js';
+import { STANDARD_TOOL_LIMITS, type StandardToolOptions } from '../options.js';
+import { TEXT_SCHEMA } from './_text-input.js';
+import type { TextInput, TextTransformOutput } from './text-uppercase.js';
+
+/**
+ * The `text_reverse` tool: reverses the text by code points (not UTF-16
+ * units, so emoji and other astral characters survive; not graphemes, so
+ * combining marks move to the other side of their letter, as in the original).
+ *
+ * @throws `ValidationError` `invalid_options` for a bad option.
+ * @example
+ * ```ts
+ * await textReverseTool().call({ text: 'abc' }, ctx);
+ * // { original: 'abc', result: 'cba', operation: 'reverse', success: true }
+ * ```
+ */
+export function textReverseTool(
+  options: StandardToolOptions = {},
+): Tool<TextInput | string, TextTransformOutput> {
+  return defineStandardTool<TextInput, TextTransformOutput>({
+    name: 'text_reverse',
+    description: 'Reverses text character by character (by Unicode code points).',
+    schema: TEXT_SCHEMA,
+    primary: 'text',
+    fallback: true,
+    maxInputBytes: positiveInteger(
+      'textReverseTool',
+      'maxInputBytes',
+      options.maxInputBytes,
+      STANDARD_TOOL_LIMITS.maxInputBytes,
+    ),
+    run: ({ text }) => ({
+      original: text,
+      result: Array.from(text).reverse().join(''),
+      operation: 'reverse',
+      success: true,
+    }),
+  });
+}

@@ -1,0 +1,474 @@
+import { execFileSync } from 'node:child_process';
+import {
+  chmod,
+  link,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEFAULT_POLICY,
+  type FsPolicy,
+  SecurityError,
+  type SecurityPolicy,
+  type ToolError,
+  ValidationError,
+} from 'skreaver';
+import {
+  directoryCreateTool,
+  directoryListTool,
+  fileReadTool,
+  fileTools,
+  fileWriteTool,
+} from 'skreaver/tools/node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { failure, output } from './_helpers.js';
+
+let base: string;
+let root: string;
+let outside: string;
+
+beforeEach(async () => {
+  base = await realpath(await mkdtemp(join(tmpdir(), 'skreaver-file-tools-')));
+  root = join(base, 'root');
+  outside = join(base, 'outside');
+  await mkdir(join(root, 'sub'), { recursive: true });
+  await mkdir(outside);
+  await writeFile(join(root, 'hello.txt'), 'hello');
+  await writeFile(join(root, 'sub', 'inner.txt'), 'inner');
+  await writeFile(join(root, '.env'), 'SECRET=1');
+  await writeFile(join(outside, 'secret.txt'), 'top secret');
+});
+
+afterEach(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+function policy(fs: Partial<FsPolicy> = {}, extra: Partial<SecurityPolicy> = {}): SecurityPolicy {
+  return {
+    ...DEFAULT_POLICY,
+    fs: { ...DEFAULT_POLICY.fs, enabled: true, allowPaths: [root], ...fs },
+    ...extra,
+  };
+}
+
+/** The security detail of a `tool_denied` failure. */
+function detailOf(error: ToolError): Record<string, unknown> {
+  expect(error.code).toBe('tool_denied');
+  expect(error.cause).toBeInstanceOf(SecurityError);
+  return (error.data as { detail: Record<string, unknown> }).detail;
+}
+
+describe('file_read', () => {
+  it('reads a file relative to the first root, by object, raw string or JSON text', async () => {
+    const tool = fileReadTool(policy());
+    const expected = { content: 'hello', path: 'hello.txt', size: 5, success: true };
+    expect(await output(tool, { path: 'hello.txt' })).toEqual(expected);
+    expect(await output(tool, 'hello.txt')).toEqual(expected);
+    expect(await output(tool, '{"path":"hello.txt"}')).toEqual(expected);
+    expect(await output(tool, join(root, 'sub', 'inner.txt'))).toMatchObject({ content: 'inner' });
+  });
+
+  it('counts size in bytes and keeps a byte order mark', async () => {
+    await writeFile(join(root, 'bom.txt'), '\uFEFFé');
+    expect(await output(fileReadTool(policy()), 'bom.txt')).toMatchObject({
+      content: '\uFEFFé',
+      size: 5,
+    });
+  });
+
+  it.each([
+    ['an absolute path outside the roots', () => join(outside, 'secret.txt'), 'outside_roots'],
+    ['a .. escape', () => '../outside/secret.txt', 'outside_roots'],
+    ['a deny pattern', () => '.env', 'denied_pattern'],
+    ['a prefix sibling of the root', () => `${root}2/x.txt`, 'outside_roots'],
+  ])('refuses %s', async (_name, path, reason) => {
+    const error = await failure(fileReadTool(policy()), path());
+    expect(detailOf(error)).toMatchObject({ code: 'path_denied', reason });
+    expect(error.message).toMatch(/^A policy denied the call to tool 'file_read': /);
+  });
+
+  it('refuses a symlink that escapes the root, whether links are followed or not', async () => {
+    await symlink(join(outside, 'secret.txt'), join(root, 'escape.txt'));
+    await symlink(outside, join(root, 'outdir'));
+    expect(detailOf(await failure(fileReadTool(policy()), 'escape.txt'))).toMatchObject({
+      reason: 'symlink',
+    });
+    const following = fileReadTool(policy({ followSymlinks: true }));
+    for (const path of ['escape.txt', 'outdir/secret.txt']) {
+      expect(detailOf(await failure(following, path))).toMatchObject({
+        reason: 'outside_roots',
+        realPath: join(outside, 'secret.txt'),
+      });
+    }
+  });
+
+  it('refuses a symlink in the final component unless links may be followed', async () => {
+    await symlink(join(root, 'hello.txt'), join(root, 'alias.txt'));
+    expect(detailOf(await failure(fileReadTool(policy()), 'alias.txt'))).toMatchObject({
+      reason: 'symlink',
+    });
+    expect(await output(fileReadTool(policy({ followSymlinks: true })), 'alias.txt')).toMatchObject(
+      {
+        content: 'hello',
+      },
+    );
+  });
+
+  it('refuses files over fs.maxFileSize (or a lower option), and reads one at the limit', async () => {
+    await writeFile(join(root, 'eleven.txt'), 'x'.repeat(11));
+    const tool = fileReadTool(policy({ maxFileSize: 10 }));
+    expect(detailOf(await failure(tool, 'eleven.txt'))).toEqual({
+      code: 'size_limit_exceeded',
+      what: 'file',
+      limit: 10,
+      received: 11,
+      path: 'eleven.txt',
+    });
+    await writeFile(join(root, 'ten.txt'), 'x'.repeat(10));
+    expect(await output(tool, 'ten.txt')).toMatchObject({ size: 10 });
+    const lowered = fileReadTool(policy(), { maxFileSize: 4 });
+    expect(detailOf(await failure(lowered, 'hello.txt'))).toMatchObject({ limit: 4 });
+    const raised = fileReadTool(policy({ maxFileSize: 10 }), { maxFileSize: 100 });
+    expect(detailOf(await failure(raised, 'eleven.txt'))).toMatchObject({ limit: 10 });
+  });
+
+  it('fails with io for a missing file or a directory, and invalid_utf8 for binary', async () => {
+    const tool = fileReadTool(policy());
+    const missing = await failure(tool, 'missing.txt');
+    expect(missing.code).toBe('tool_failed');
+    expect(missing.message).toBe(
+      "Failed to read file 'missing.txt': no such file or directory (ENOENT)",
+    );
+    expect(missing.data).toEqual({
+      tool: 'file_read',
+      reason: 'io',
+      path: 'missing.txt',
+      code: 'ENOENT',
+    });
+    expect((await failure(tool, 'sub')).data).toMatchObject({ reason: 'io', code: 'EISDIR' });
+    await writeFile(join(root, 'bin'), Buffer.from([0xff, 0xfe, 0x00, 0xc3]));
+    const binary = await failure(tool, 'bin');
+    expect(binary.message).toBe("Failed to read file 'bin': stream did not contain valid UTF-8");
+    expect(binary.data).toMatchObject({ reason: 'invalid_utf8' });
+  });
+
+  it('refuses FIFOs without blocking', async () => {
+    try {
+      execFileSync('mkfifo', [join(root, 'pipe')]);
+    } catch {
+      return; // No mkfifo here (not POSIX): nothing to check.
+    }
+    expect(detailOf(await failure(fileReadTool(policy()), 'pipe'))).toMatchObject({
+      reason: 'special_file',
+    });
+  });
+
+  it('refuses everything when fs is off (the default policy)', async () => {
+    const error = await failure(fileReadTool(DEFAULT_POLICY), join(root, 'hello.txt'));
+    expect(detailOf(error)).toMatchObject({ code: 'path_denied', reason: 'fs_disabled' });
+  });
+
+  it('refuses relative paths when there is no root and no baseDir', async () => {
+    const error = await failure(fileReadTool(policy({ allowPaths: [] })), 'hello.txt');
+    expect(detailOf(error)).toMatchObject({ code: 'path_denied', reason: 'invalid_path' });
+  });
+
+  it('resolves relative paths against the baseDir option', async () => {
+    const tool = fileReadTool(policy(), { baseDir: join(root, 'sub') });
+    expect(await output(tool, 'inner.txt')).toMatchObject({ content: 'inner' });
+    expect(detailOf(await failure(tool, '../../outside/secret.txt'))).toMatchObject({
+      reason: 'outside_roots',
+    });
+  });
+});
+
+describe('file_write', () => {
+  it('writes a file by object, by path:content and by JSON text', async () => {
+    const tool = fileWriteTool(policy());
+    expect(await output(tool, { path: 'new.txt', content: 'héllo' })).toEqual({
+      bytes_written: 6,
+      path: 'new.txt',
+      success: true,
+    });
+    expect(await readFile(join(root, 'new.txt'), 'utf8')).toBe('héllo');
+    expect(await output(tool, 'colon.txt:a:b')).toMatchObject({ bytes_written: 3 });
+    expect(await readFile(join(root, 'colon.txt'), 'utf8')).toBe('a:b');
+    expect(await output(tool, '{"path":"json.txt","content":""}')).toMatchObject({
+      bytes_written: 0,
+    });
+    expect(await readFile(join(root, 'json.txt'), 'utf8')).toBe('');
+  });
+
+  it('refuses a string without a colon and a config without content', async () => {
+    const tool = fileWriteTool(policy());
+    const plain = await failure(tool, 'no-colon');
+    expect(plain.code).toBe('tool_invalid_input');
+    expect(plain.message).toContain(
+      "Invalid input format. Expected JSON config or 'path:content' format",
+    );
+    const empty = await failure(tool, '{"path":"x.txt"}');
+    expect(empty.code).toBe('tool_invalid_input');
+    expect(empty.data).toMatchObject({ issues: [{ message: expect.stringContaining('content') }] });
+  });
+
+  it('replaces a file atomically, keeps its mode and leaves no temporary file', async () => {
+    await chmod(join(root, 'hello.txt'), 0o640);
+    await output(fileWriteTool(policy()), { path: 'hello.txt', content: 'bye' });
+    expect(await readFile(join(root, 'hello.txt'), 'utf8')).toBe('bye');
+    expect((await stat(join(root, 'hello.txt'))).mode & 0o777).toBe(0o640);
+    expect((await readdir(root)).sort()).toEqual(['.env', 'hello.txt', 'sub']);
+  });
+
+  it('does not write through a hard link to a file outside the roots', async () => {
+    await link(join(outside, 'secret.txt'), join(root, 'hard.txt'));
+    await output(fileWriteTool(policy()), { path: 'hard.txt', content: 'changed' });
+    expect(await readFile(join(outside, 'secret.txt'), 'utf8')).toBe('top secret');
+    expect(await readFile(join(root, 'hard.txt'), 'utf8')).toBe('changed');
+    await link(join(outside, 'secret.txt'), join(root, 'hard2.txt'));
+    const refusing = fileWriteTool(policy(), { refuseHardLinks: true });
+    expect(detailOf(await failure(refusing, { path: 'hard2.txt', content: 'x' }))).toMatchObject({
+      reason: 'hard_link',
+    });
+  });
+
+  it('creates missing parents only with create_dirs', async () => {
+    const tool = fileWriteTool(policy());
+    const missing = await failure(tool, { path: 'a/b/c.txt', content: 'x' });
+    expect(missing.data).toMatchObject({ reason: 'io', code: 'ENOENT' });
+    expect(missing.message).toMatch(/^Failed to write file 'a\/b\/c.txt': /);
+    expect(
+      await output(tool, { path: 'a/b/c.txt', content: 'x', create_dirs: true }),
+    ).toMatchObject({ bytes_written: 1 });
+    expect(await readFile(join(root, 'a', 'b', 'c.txt'), 'utf8')).toBe('x');
+    const blocked = await failure(tool, {
+      path: 'hello.txt/d.txt',
+      content: 'x',
+      create_dirs: true,
+    });
+    expect(blocked.message).toMatch(
+      /^Failed to create parent directories for 'hello.txt\/d.txt': /,
+    );
+    expect(blocked.data).toMatchObject({ code: 'EEXIST' });
+  });
+
+  it.each([
+    ['outside the roots', () => join(outside, 'x.txt'), 'outside_roots'],
+    ['through ..', () => '../outside/x.txt', 'outside_roots'],
+    ['on a deny pattern', () => 'keys/server.pem', 'denied_pattern'],
+  ])('refuses to write %s, even with create_dirs', async (_name, path, reason) => {
+    const error = await failure(fileWriteTool(policy()), {
+      path: path(),
+      content: 'x',
+      create_dirs: true,
+    });
+    expect(detailOf(error)).toMatchObject({ code: 'path_denied', reason });
+    expect(await readdir(outside)).toEqual(['secret.txt']);
+  });
+
+  it('refuses to write through a symlink, final or in the parents', async () => {
+    await symlink(join(outside, 'secret.txt'), join(root, 'link.txt'));
+    await symlink(outside, join(root, 'outdir'));
+    const tool = fileWriteTool(policy());
+    expect(detailOf(await failure(tool, { path: 'link.txt', content: 'x' }))).toMatchObject({
+      reason: 'symlink',
+    });
+    expect(
+      detailOf(await failure(tool, { path: 'outdir/new/x.txt', content: 'x', create_dirs: true })),
+    ).toMatchObject({ reason: 'symlink' });
+    const following = fileWriteTool(policy({ followSymlinks: true }));
+    expect(
+      detailOf(await failure(following, { path: 'outdir/x.txt', content: 'x', create_dirs: true })),
+    ).toMatchObject({ reason: 'outside_roots' });
+    expect(await readFile(join(outside, 'secret.txt'), 'utf8')).toBe('top secret');
+    expect(await readdir(outside)).toEqual(['secret.txt']);
+  });
+
+  it('refuses content over fs.maxFileSize before writing anything', async () => {
+    const tool = fileWriteTool(policy({ maxFileSize: 4 }));
+    const error = await failure(tool, { path: 'big.txt', content: 'é'.repeat(3) });
+    expect(detailOf(error)).toMatchObject({ code: 'size_limit_exceeded', limit: 4, received: 6 });
+    expect(await readdir(root)).not.toContain('big.txt');
+  });
+
+  it('fails with io when a directory is in the way', async () => {
+    const error = await failure(fileWriteTool(policy()), { path: 'sub', content: 'x' });
+    expect(error.data).toMatchObject({ reason: 'io', code: 'EISDIR' });
+  });
+});
+
+describe('directory_list', () => {
+  it('lists files with sizes and directories, sorted, with paths usable as input', async () => {
+    await writeFile(join(root, 'a.txt'), 'abc');
+    expect(await output(directoryListTool(policy()), '.')).toEqual({
+      path: '.',
+      files: [
+        { name: 'a.txt', size: 3, path: './a.txt' },
+        { name: 'hello.txt', size: 5, path: './hello.txt' },
+      ],
+      directories: [{ name: 'sub', path: './sub' }],
+      errors: [],
+      success: true,
+    });
+    expect(await output(directoryListTool(policy()), { path: `${root}/sub/` })).toMatchObject({
+      files: [{ name: 'inner.txt', path: `${root}/sub/inner.txt` }],
+    });
+  });
+
+  it('leaves out denied names and symlinks, and lists links to checked places when followed', async () => {
+    await symlink(join(outside, 'secret.txt'), join(root, 'escape.txt'));
+    await symlink(join(root, 'hello.txt'), join(root, 'alias.txt'));
+    const strict = (await output(directoryListTool(policy()), '.')) as {
+      files: { name: string }[];
+    };
+    expect(strict.files.map((file) => file.name)).toEqual(['hello.txt']);
+    const following = (await output(directoryListTool(policy({ followSymlinks: true })), '.')) as {
+      files: { name: string; size: number }[];
+    };
+    expect(following.files).toEqual([
+      { name: 'alias.txt', size: 5, path: './alias.txt' },
+      { name: 'hello.txt', size: 5, path: './hello.txt' },
+    ]);
+  });
+
+  it('returns at most fs.maxFilesPerOperation entries and says when it cut', async () => {
+    for (let i = 0; i < 5; i++) await writeFile(join(root, `f${i}.txt`), '');
+    const cut = (await output(directoryListTool(policy({ maxFilesPerOperation: 3 })), '.')) as {
+      files: unknown[];
+      directories: unknown[];
+      truncated?: boolean;
+    };
+    expect(cut.files.length + cut.directories.length).toBe(3);
+    expect(cut.truncated).toBe(true);
+    const lowered = (await output(
+      directoryListTool(policy(), { maxFilesPerOperation: 2 }),
+      '.',
+    )) as {
+      files: unknown[];
+      directories: unknown[];
+    };
+    expect(lowered.files.length + lowered.directories.length).toBe(2);
+    const whole = await output(directoryListTool(policy({ maxFilesPerOperation: 7 })), '.');
+    expect(whole).not.toHaveProperty('truncated');
+  });
+
+  it('refuses paths outside the roots and symlinked directories', async () => {
+    await symlink(outside, join(root, 'outdir'));
+    const tool = directoryListTool(policy());
+    expect(detailOf(await failure(tool, outside))).toMatchObject({ reason: 'outside_roots' });
+    expect(detailOf(await failure(tool, 'sub/../..'))).toMatchObject({ reason: 'outside_roots' });
+    expect(detailOf(await failure(tool, 'outdir'))).toMatchObject({ reason: 'symlink' });
+  });
+
+  it('fails with io for a file or a missing directory', async () => {
+    const tool = directoryListTool(policy());
+    const notDir = await failure(tool, 'hello.txt');
+    expect(notDir.message).toBe("Failed to list directory 'hello.txt': not a directory (ENOTDIR)");
+    expect((await failure(tool, 'nope')).data).toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('directory_create', () => {
+  it('creates one directory, and fails when it exists or its parent is missing', async () => {
+    const tool = directoryCreateTool(policy());
+    expect(await output(tool, 'made')).toEqual({
+      created: true,
+      path: 'made',
+      recursive: false,
+      success: true,
+    });
+    expect((await stat(join(root, 'made'))).isDirectory()).toBe(true);
+    const again = await failure(tool, 'made');
+    expect(again.message).toBe("Failed to create directory 'made': it already exists (EEXIST)");
+    expect((await failure(tool, { path: 'x/y' })).data).toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('creates nested directories with create_dirs, accepting existing ones', async () => {
+    const tool = directoryCreateTool(policy());
+    expect(await output(tool, { path: 'x/y/z', create_dirs: true })).toMatchObject({
+      recursive: true,
+    });
+    expect((await stat(join(root, 'x', 'y', 'z'))).isDirectory()).toBe(true);
+    expect(await output(tool, { path: 'x/y', create_dirs: true })).toMatchObject({ created: true });
+    expect((await failure(tool, { path: 'hello.txt/x', create_dirs: true })).data).toMatchObject({
+      code: 'ENOTDIR',
+    });
+  });
+
+  it('refuses escapes by .., by absolute path and through symlinked parents', async () => {
+    await symlink(outside, join(root, 'outdir'));
+    const tool = directoryCreateTool(policy());
+    for (const path of ['../evil', join(outside, 'evil'), 'outdir/evil']) {
+      const error = await failure(tool, { path, create_dirs: true });
+      expect(detailOf(error)).toMatchObject({ code: 'path_denied' });
+    }
+    const following = directoryCreateTool(policy({ followSymlinks: true }));
+    expect(
+      detailOf(await failure(following, { path: 'outdir/evil', create_dirs: true })),
+    ).toMatchObject({
+      reason: 'outside_roots',
+    });
+    expect(await readdir(outside)).toEqual(['secret.txt']);
+  });
+
+  it('refuses to create directories matching a deny pattern', async () => {
+    const error = await failure(directoryCreateTool(policy()), {
+      path: 'repo/.git/hooks',
+      create_dirs: true,
+    });
+    expect(detailOf(error)).toMatchObject({ reason: 'denied_pattern' });
+  });
+});
+
+describe('the file tools together', () => {
+  it('fileTools makes the four, and each obeys its per-tool override', async () => {
+    const tools = fileTools(policy({}, { tools: { file_write: { enabled: false } } }));
+    expect(tools.map((tool) => tool.name)).toEqual([
+      'file_read',
+      'file_write',
+      'directory_list',
+      'directory_create',
+    ]);
+    const [read, write] = tools as [(typeof tools)[0], (typeof tools)[0]];
+    expect(await output(read, 'hello.txt')).toMatchObject({ content: 'hello' });
+    expect(detailOf(await failure(write, { path: 'x', content: 'y' }))).toEqual({
+      code: 'permission_denied',
+      reason: 'tool_disabled',
+    });
+  });
+
+  it('applies maxInputBytes to the path and the content', async () => {
+    const error = await failure(fileWriteTool(policy(), { maxInputBytes: 8 }), {
+      path: 'x.txt',
+      content: 'too long!',
+    });
+    expect(error.data).toMatchObject({
+      reason: 'input_too_large',
+      limit: 8,
+      issues: [{ path: '/content' }],
+    });
+  });
+
+  it.each([
+    ['a relative baseDir', () => fileReadTool(policy(), { baseDir: 'rel' })],
+    ['maxFileSize 0', () => fileWriteTool(policy(), { maxFileSize: 0 })],
+    ['maxFilesPerOperation 1.5', () => directoryListTool(policy(), { maxFilesPerOperation: 1.5 })],
+    ['maxInputBytes -1', () => directoryCreateTool(policy(), { maxInputBytes: -1 })],
+  ])('refuses %s with invalid_options', (_name, make) => {
+    expect(make).toThrow(ValidationError);
+  });
+
+  it('refuses a policy whose roots do not compile, when the tool is made', () => {
+    expect(() => fileReadTool(policy({ allowPaths: ['relative/root'] }))).toThrow(
+      expect.objectContaining({ code: 'policy_invalid' }),
+    );
+  });
+});

@@ -140,6 +140,14 @@ export const ERROR_CODES = {
     /** A dead-letter queue entry was not found. */
     'dead_letter_not_found',
   ],
+  mcp: [
+    /** The MCP server is unreachable, gone, or not initialised; the call may be retried once it is back. */
+    'mcp_unavailable',
+    /** An MCP request (connect, initialize, tools/call) did not answer within its timeout. */
+    'mcp_timeout',
+    /** The peer broke the MCP protocol (malformed JSON-RPC, unexpected result shape). */
+    'mcp_protocol',
+  ],
 } as const;
 
 /** Names of the error families. */
@@ -164,6 +172,9 @@ export type SecurityErrorCode = (typeof ERROR_CODES.security)[number];
 export type AuthErrorCode = (typeof ERROR_CODES.auth)[number];
 /** Codes carried by {@link MeshError}. */
 export type MeshErrorCode = (typeof ERROR_CODES.mesh)[number];
+
+/** Codes carried by {@link McpError}. */
+export type McpErrorCode = (typeof ERROR_CODES.mcp)[number];
 
 /** Every stable error code, as a union of string literals. */
 export type ErrorCode = (typeof ERROR_CODES)[ErrorFamily][number];

@@ -2,6 +2,7 @@ import type {
   AgentErrorCode,
   AuthErrorCode,
   CoordinatorErrorCode,
+  McpErrorCode,
   MemoryErrorCode,
   MeshErrorCode,
   SecurityErrorCode,
@@ -63,4 +64,10 @@ export class AuthError<D = unknown> extends SkreaverError<AuthErrorCode, D> {
 export class MeshError<D = unknown> extends SkreaverError<MeshErrorCode, D> {
   /** The `instanceof` brand of this family. */
   static override readonly brand: string = 'MeshError';
+}
+
+/** An MCP connection or call failed: the server is gone, too slow, or broke the protocol. */
+export class McpError<D = unknown> extends SkreaverError<McpErrorCode, D> {
+  /** The `instanceof` brand of this family. */
+  static override readonly brand: string = 'McpError';
 }

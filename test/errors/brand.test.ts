@@ -4,6 +4,7 @@ import {
   AuthError,
   CoordinatorError,
   isSkreaverError,
+  McpError,
   MemoryError,
   MeshError,
   SecurityError,
@@ -34,6 +35,7 @@ const FAMILIES = {
   SecurityError,
   AuthError,
   MeshError,
+  McpError,
 } as const;
 
 describe('brand-based instanceof across duplicate copies of the package', () => {

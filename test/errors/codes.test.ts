@@ -34,6 +34,11 @@ describe('ERROR_CODES', () => {
           "agent_not_found",
           "agent_duplicate",
         ],
+        "mcp": [
+          "mcp_unavailable",
+          "mcp_timeout",
+          "mcp_protocol",
+        ],
         "memory": [
           "memory_io",
           "memory_unavailable",
@@ -108,6 +113,7 @@ describe('ERROR_CODES', () => {
       | 'security'
       | 'auth'
       | 'mesh'
+      | 'mcp'
     >();
     expectTypeOf<(typeof ERROR_CODES)[ErrorFamily][number]>().toEqualTypeOf<ErrorCode>();
     expect(Object.keys(ERROR_CODES)).toEqual([
@@ -120,6 +126,7 @@ describe('ERROR_CODES', () => {
       'security',
       'auth',
       'mesh',
+      'mcp',
     ]);
   });
 });

@@ -10,6 +10,7 @@ if (!existsSync('dist/index.js')) {
 // Memory benches need their service; each prints why when it is not there.
 const files = [
   'bench/dispatch.mjs',
+  'bench/policy.mjs',
   'bench/standard.mjs',
   'bench/size-and-import.mjs',
   'bench/memory-file.mjs',

@@ -10,14 +10,22 @@ import { exceedsBytes, shortenMessage, utf8Length } from './_text.js';
 
 /** The object form of a tool's input: named fields, the `required` ones listed. */
 export interface ObjectSchema extends JsonSchema {
+  /** Always `'object'`. */
   readonly type: 'object';
+  /** The fields, by name; only these reach the tool. */
   readonly properties: Readonly<Record<string, JsonSchema>>;
+  /** The fields that must be present. */
   readonly required: readonly string[];
 }
 
-/** What a standard tool is made of. */
+/**
+ * What a standard tool is made of (see `defineStandardTool`): `C` is the
+ * normalised config `run` receives, `O` what it returns.
+ */
 export interface StandardToolSpec<C, O> {
+  /** The tool's name. */
   readonly name: string;
+  /** What the tool does, for humans and models. */
   readonly description: string;
   /** The object form, published as the tool's `inputSchema`. */
   readonly schema: ObjectSchema;

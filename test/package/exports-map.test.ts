@@ -133,6 +133,16 @@ describe('package.json', () => {
               "types": "./dist/tools/index.d.cts",
             },
           },
+          "./tools/node": {
+            "import": {
+              "default": "./dist/tools/node/index.js",
+              "types": "./dist/tools/node/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/tools/node/index.cjs",
+              "types": "./dist/tools/node/index.d.cts",
+            },
+          },
           "./tracing/otel": {
             "import": {
               "default": "./dist/tracing/otel/index.js",

@@ -26,6 +26,7 @@ const FAMILY_KIND: Readonly<Record<ErrorFamily, ErrorKind>> = {
   security: 'auth',
   auth: 'auth',
   mesh: 'network',
+  mcp: 'network',
 };
 
 // Codes whose family default would mislead an operator reading the kind.

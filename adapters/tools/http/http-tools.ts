@@ -6,11 +6,11 @@ import {
   type Tool,
   ValidationError,
 } from 'skreaver';
-import { defineAsyncStandardTool, type ObjectSchema } from '../_define.js';
-import { refuse, securityDenial } from '../_errors.js';
+import { defineAsyncStandardTool } from '../_define.js';
+import { securityDenial } from '../_errors.js';
 import { nonNegativeInteger, positiveInteger, stringList } from '../_option-checks.js';
-import { shortenMessage } from '../_text.js';
 import { STANDARD_TOOL_LIMITS } from '../options.js';
+import { buildHeaders, type HttpToolKind, schemaOf } from './_http-input.js';
 import { type HttpRequestPlan, sendRequest } from './_http-request.js';
 import { contentTypeMatcher } from './_read-body.js';
 import type {
@@ -25,81 +25,6 @@ import type {
 const DEFAULT_MAX_URL_LENGTH = 8192;
 /** Longest delay `setTimeout` honours; longer ones fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
-
-/**
- * Headers the HTTP layer sets itself; a caller's value would at best be
- * ignored and at worst smuggle a second request.
- */
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-  'proxy-connection',
-]);
-
-interface HttpToolKind {
-  readonly name: 'http_get' | 'http_post' | 'http_put' | 'http_delete';
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  readonly description: string;
-  /** Whether the input has a `body` (and so needs a JSON config as its string form). */
-  readonly withBody: boolean;
-}
-
-const COMMON_FIELDS = {
-  url: { type: 'string', description: 'The absolute http: or https: URL.' },
-  headers: {
-    type: 'object',
-    additionalProperties: { type: 'string' },
-    description: 'Request headers, by name.',
-  },
-  timeout_secs: {
-    type: 'number',
-    exclusiveMinimum: 0,
-    description: "Seconds the request may take; lowers the tool's timeout, never raises it.",
-  },
-} as const;
-
-function schemaOf(withBody: boolean): ObjectSchema {
-  return withBody
-    ? {
-        type: 'object',
-        properties: {
-          ...COMMON_FIELDS,
-          body: { type: 'string', description: 'The request body, sent as UTF-8 text.' },
-        },
-        required: ['url'],
-        description: 'An object with the URL and the request, or its JSON text.',
-      }
-    : {
-        type: 'object',
-        properties: COMMON_FIELDS,
-        required: ['url'],
-        description: 'An object with the URL and the request, or the URL itself as a string.',
-      };
-}
-
-function buildHeaders(given: Readonly<Record<string, string>> | undefined, agent: string): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(given ?? {})) {
-    if (RESERVED_HEADERS.has(name.toLowerCase())) {
-      refuse(['headers', name], 'is set by the HTTP layer and may not be given');
-    }
-    try {
-      headers.append(name, value);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      refuse(['headers', name], `is not a valid header: ${shortenMessage(reason)}`);
-    }
-  }
-  if (!headers.has('user-agent')) headers.set('user-agent', agent);
-  return headers;
-}
 
 function lower(option: number | undefined, policy: number): number {
   return option === undefined ? policy : Math.min(option, policy);
@@ -261,8 +186,8 @@ export function httpGetTool(
 }
 
 /**
- * The `http_post` tool over `fetch`: takes `{ url, headers?, timeout_secs?,
- * body? }` (a string must be that object's JSON text), sends `body` as UTF-8
+ * The `http_post` tool over `fetch`: takes `url`, optional `headers`,
+ * `timeout_secs` and `body` (a string must be that object's JSON text), sends `body` as UTF-8
  * without adding a `Content-Type`. Checks and errors as for `httpGetTool`.
  *
  * @throws `SecurityError` `policy_invalid`; `ValidationError` `invalid_options`.

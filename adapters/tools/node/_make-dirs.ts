@@ -22,6 +22,8 @@ export async function makeDirectories(
   path: string,
   root: string,
 ): Promise<void> {
+  // Above the root (the parent of a file written at the root itself): nothing to make here.
+  if (path !== root && !path.startsWith(root === '/' ? '/' : `${root}/`)) return;
   const below = root === '/' ? path.slice(1) : path.slice(root.length + 1);
   const names = below === '' ? [] : below.split('/');
   let current = root;

@@ -21,6 +21,7 @@ export interface DirectoryListInput {
 
 /** A file in a listing. */
 export interface ListedFile {
+  /** The entry's name. */
   readonly name: string;
   /** Length in bytes. */
   readonly size: number;
@@ -30,6 +31,7 @@ export interface ListedFile {
 
 /** A directory in a listing. */
 export interface ListedDirectory {
+  /** The entry's name. */
   readonly name: string;
   /** The given directory path joined with the name. */
   readonly path: string;

@@ -2,33 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliOptions, main } from '../../cli/main.js';
+import type { CliOptions } from '../../cli/main.js';
+import { runCli as runWith } from '../_support/cli.js';
+
+const runCli = (argv: string[], options: CliOptions = {}) => runWith(argv, '', options);
 
 const fixtures = new URL('../adapters/fixtures/', import.meta.url).pathname;
-
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function runCli(argv: string[], options: CliOptions = {}) {
-  const out = capture();
-  const err = capture();
-  const code = await main(
-    argv,
-    { stdin: Readable.from([]), stdout: out.stream, stderr: err.stream },
-    options,
-  );
-  return { code, stdout: out.text(), stderr: err.text() };
-}
 
 describe('skreaver config validate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'skreaver-config-'));

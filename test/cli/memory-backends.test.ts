@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import { openMemory } from '../../cli/memory-url.js';
+import { runCli } from '../_support/cli.js';
 import { findService, POSTGRES, REDIS } from '../_support/services.js';
 
 /*
@@ -12,28 +11,6 @@ import { findService, POSTGRES, REDIS } from '../_support/services.js';
  * exports again byte for byte, and `run echo --memory` leaves `echo:input`
  * there. Each test uses its own namespace or prefix and deletes its keys.
  */
-
-async function runCli(argv: string[], stdinText = '') {
-  let stdout = '';
-  let stderr = '';
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        append(chunk.toString('utf8'));
-        done();
-      },
-    });
-  const code = await main(argv, {
-    stdin: Readable.from([stdinText]),
-    stdout: sink((text) => {
-      stdout += text;
-    }),
-    stderr: sink((text) => {
-      stderr += text;
-    }),
-  });
-  return { code, stdout, stderr };
-}
 
 const dump = [
   '{"key":"a","value":""}',

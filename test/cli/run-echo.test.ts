@@ -1,34 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
+import { runCli } from '../_support/cli.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
-
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function runCli(argv: string[], stdinText = '') {
-  const out = capture();
-  const err = capture();
-  const code = await main(argv, {
-    stdin: Readable.from([stdinText]),
-    stdout: out.stream,
-    stderr: err.stream,
-  });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
 
 describe('skreaver run echo', () => {
   it('echoes each stdin line upper-cased and exits 0 at end of input', async () => {

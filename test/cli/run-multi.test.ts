@@ -2,34 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { createCoordinator, createToolRegistry } from 'skreaver';
 import { textUppercaseTool } from 'skreaver/tools';
 import { afterAll, describe, expect, it } from 'vitest';
 import { multiAgent } from '../../cli/agents/multi.js';
-import { main } from '../../cli/main.js';
-
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function runCli(argv: string[], stdinText = '') {
-  const out = capture();
-  const err = capture();
-  const code = await main(argv, {
-    stdin: Readable.from([stdinText]),
-    stdout: out.stream,
-    stderr: err.stream,
-  });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+import { runCli } from '../_support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'skreaver-cli-multi-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

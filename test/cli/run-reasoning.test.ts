@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   createCoordinator,
   createToolRegistry,
@@ -21,28 +21,7 @@ import {
 } from '../../cli/agents/reasoning.js';
 import { reasoningTools } from '../../cli/agents/reasoning-tools.js';
 import { main } from '../../cli/main.js';
-
-function capture() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function runCli(argv: string[], stdinText = '') {
-  const out = capture();
-  const err = capture();
-  const code = await main(argv, {
-    stdin: Readable.from([stdinText]),
-    stdout: out.stream,
-    stderr: err.stream,
-  });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+import { capture, runCli } from '../_support/cli.js';
 
 const BANNER = ['🧠 Reasoning Agent Started', "Enter problems to solve (type 'quit' to exit):", ''];
 const PROMPT = '🤔 Problem: ';

@@ -2,17 +2,10 @@ import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import {
-  DEFAULT_POLICY,
-  noopLogger,
-  noopTracer,
-  type SecurityPolicy,
-  type Tool,
-  type ToolContext,
-  ToolError,
-} from 'skreaver';
+import { DEFAULT_POLICY, type SecurityPolicy, type Tool } from 'skreaver';
 import { fileReadTool } from 'skreaver/tools/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attemptAsync, toolContext } from '../test/tools-std/_helpers.js';
 
 // A root full of traps: links that stay inside, links that leave (to a
 // directory, to a file, relative and absolute), a prefix sibling of the root,
@@ -21,11 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // the root, and must refuse (tool_denied) every path the kernel resolves
 // outside it.
 
-const ctx: ToolContext = {
-  signal: new AbortController().signal,
-  logger: noopLogger,
-  tracer: noopTracer,
-};
+const ctx = toolContext();
 
 const OUTSIDE_CONTENTS = new Set(['top secret', 'outside', 'sibling']);
 
@@ -121,13 +110,8 @@ async function kernelRealPath(path: string): Promise<string | undefined> {
 }
 
 /** Calls the tool; its output, or the `ToolError` it rejected with. */
-async function read(tool: Tool, path: string) {
-  try {
-    return { ok: true as const, output: (await tool.call(path, ctx)) as { content: string } };
-  } catch (error) {
-    if (!(error instanceof ToolError)) throw error;
-    return { ok: false as const, error };
-  }
+function read(tool: Tool, path: string) {
+  return attemptAsync(() => tool.call(path, ctx) as Promise<{ content: string }>);
 }
 
 describe('file_read confinement', () => {

@@ -1,20 +1,11 @@
 import fc from 'fast-check';
-import {
-  findSerialisationProblem,
-  noopLogger,
-  noopTracer,
-  type ToolContext,
-  ToolError,
-} from 'skreaver';
+import { findSerialisationProblem } from 'skreaver';
 import { jsonParseTool, jsonTransformTool } from 'skreaver/tools';
 import { describe, expect, it } from 'vitest';
 import { formatPointer, parseJsonPath, selectPath } from '../adapters/tools/json/_json-path.js';
+import { attempt, toolContext } from '../test/tools-std/_helpers.js';
 
-const ctx: ToolContext = {
-  signal: new AbortController().signal,
-  logger: noopLogger,
-  tracer: noopTracer,
-};
+const ctx = toolContext();
 
 /** Path-like strings: slashes, dots, tildes and digits are where the parser has decisions to make. */
 const pathText = fc.oneof(
@@ -28,18 +19,6 @@ const pathText = fc.oneof(
     )
     .map((parts) => parts.join('')),
 );
-
-/** Runs a tool call; returns its output, or the ToolError it threw (anything else fails the test). */
-function attempt(
-  call: () => unknown,
-): { ok: true; output: unknown } | { ok: false; error: ToolError } {
-  try {
-    return { ok: true, output: call() };
-  } catch (error) {
-    if (!(error instanceof ToolError)) throw error;
-    return { ok: false, error };
-  }
-}
 
 /** Depth of arrays and objects in a JSON value (`1` has depth 0). */
 function depthOf(value: unknown): number {

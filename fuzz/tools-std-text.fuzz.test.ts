@@ -1,13 +1,9 @@
 import fc from 'fast-check';
-import { noopLogger, noopTracer, type ToolContext } from 'skreaver';
 import { textAnalyzeTool, textReverseTool, textSearchTool, textSplitTool } from 'skreaver/tools';
 import { describe, expect, it } from 'vitest';
+import { toolContext } from '../test/tools-std/_helpers.js';
 
-const ctx: ToolContext = {
-  signal: new AbortController().signal,
-  logger: noopLogger,
-  tracer: noopTracer,
-};
+const ctx = toolContext();
 /** Short texts over a small alphabet, so delimiters and patterns actually occur. */
 const text = fc.string({
   unit: fc.constantFrom('a', 'b', ',', ' ', 'é', '😀', '\n'),

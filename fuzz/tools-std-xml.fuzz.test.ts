@@ -1,31 +1,10 @@
 import fc from 'fast-check';
-import {
-  findSerialisationProblem,
-  noopLogger,
-  noopTracer,
-  type ToolContext,
-  ToolError,
-} from 'skreaver';
+import { findSerialisationProblem } from 'skreaver';
 import { xmlParseTool } from 'skreaver/tools';
 import { describe, expect, it } from 'vitest';
+import { attemptAsync, toolContext } from '../test/tools-std/_helpers.js';
 
-const ctx: ToolContext = {
-  signal: new AbortController().signal,
-  logger: noopLogger,
-  tracer: noopTracer,
-};
-
-/** Runs a call; returns its output or the ToolError it rejected with (anything else fails the test). */
-async function attempt(
-  call: () => unknown,
-): Promise<{ ok: true; output: unknown } | { ok: false; error: ToolError }> {
-  try {
-    return { ok: true, output: await call() };
-  } catch (error) {
-    if (!(error instanceof ToolError)) throw error;
-    return { ok: false, error };
-  }
-}
+const ctx = toolContext();
 
 /** A generated element: the model the parser's output is checked against. */
 interface Element {
@@ -83,30 +62,22 @@ function toXml(node: Element): string {
   return `<${node.name}${attributes}>${escapeXml(node.text)}${children}</${node.name}>`;
 }
 
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
-
 /** What the tool should make of `node`: text is escaped, so only its XML-space edges go. */
 function expected(node: Element): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node.attributes)) setOwn(out, `@${key}`, value);
+  // A map, then Object.fromEntries: names such as __proto__ become own keys.
+  const out = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(node.attributes)) out.set(`@${key}`, value);
   for (const child of node.children) {
     const value = expected(child);
-    const existing = Object.hasOwn(out, child.name) ? out[child.name] : undefined;
-    if (existing === undefined) setOwn(out, child.name, value);
+    const existing = out.get(child.name);
+    if (existing === undefined) out.set(child.name, value);
     else if (Array.isArray(existing)) existing.push(value);
-    else setOwn(out, child.name, [existing, value]);
+    else out.set(child.name, [existing, value]);
   }
   // The text's edges are escaped as character references, except plain spaces.
   const text = node.text.replace(/^ +| +$/g, '');
-  if (text !== '') setOwn(out, '$text', text);
-  return out;
+  if (text !== '') out.set('$text', text);
+  return Object.fromEntries(out);
 }
 
 function depthOf(node: Element): number {
@@ -130,7 +101,7 @@ describe('xml_parse on generated documents', () => {
   it('refuses exactly the documents nested deeper than maxDepth', async () => {
     await fc.assert(
       fc.asyncProperty(element, fc.integer({ min: 1, max: 4 }), async (root, maxDepth) => {
-        const result = await attempt(() =>
+        const result = await attemptAsync(() =>
           xmlParseTool({ maxDepth }).call({ input: toXml(root) }, ctx),
         );
         if (depthOf(root) > maxDepth) {
@@ -188,7 +159,7 @@ describe('xml_parse on arbitrary input', () => {
     const tool = xmlParseTool({ maxInputBytes, maxDepth });
     await fc.assert(
       fc.asyncProperty(input, async (text) => {
-        const result = await attempt(() => tool.call(text, ctx));
+        const result = await attemptAsync(() => tool.call(text, ctx));
         if (!result.ok) {
           expect(result.error.code).toBe('tool_invalid_input');
           const data = result.error.data as { tool: string; reason: string };

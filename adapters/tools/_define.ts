@@ -170,6 +170,24 @@ function validatorOf<C>(normalise: (input: unknown) => C): StandardSchemaV1<unkn
   };
 }
 
+/** Everything of a standard tool but `call`. */
+function describeTool<C>(
+  spec: StandardToolSpec<C, unknown>,
+  normalise: (input: unknown) => C,
+): Omit<Tool<C | string, never>, 'call'> {
+  return {
+    name: spec.name,
+    description: spec.description,
+    inputSchema: spec.schema,
+    validator: validatorOf(normalise),
+  };
+}
+
+/** What `call` throws for `error`: an input refusal becomes `tool_invalid_input`, the rest passes. */
+function asToolError(tool: string, error: unknown): unknown {
+  return error instanceof InputRefusal ? toolInputError(tool, error) : error;
+}
+
 /**
  * Builds a tool that takes its input as an object (checked against
  * `spec.schema`) or as a string (a JSON config, or with `fallback` the
@@ -196,16 +214,12 @@ function validatorOf<C>(normalise: (input: unknown) => C): StandardSchemaV1<unkn
 export function defineStandardTool<C, O>(spec: StandardToolSpec<C, O>): Tool<C | string, O> {
   const normalise = makeNormaliser(spec);
   return {
-    name: spec.name,
-    description: spec.description,
-    inputSchema: spec.schema,
-    validator: validatorOf(normalise),
+    ...describeTool(spec, normalise),
     call(input: C | string, ctx: ToolContext): O {
       try {
         return spec.run(normalise(input), ctx);
       } catch (error) {
-        if (error instanceof InputRefusal) throw toolInputError(spec.name, error);
-        throw error;
+        throw asToolError(spec.name, error);
       }
     },
   };
@@ -221,16 +235,12 @@ export function defineAsyncStandardTool<C, O>(
 ): Tool<C | string, O> {
   const normalise = makeNormaliser(spec);
   return {
-    name: spec.name,
-    description: spec.description,
-    inputSchema: spec.schema,
-    validator: validatorOf(normalise),
+    ...describeTool(spec, normalise),
     async call(input: C | string, ctx: ToolContext): Promise<O> {
       try {
         return await spec.run(normalise(input), ctx);
       } catch (error) {
-        if (error instanceof InputRefusal) throw toolInputError(spec.name, error);
-        throw error;
+        throw asToolError(spec.name, error);
       }
     },
   };

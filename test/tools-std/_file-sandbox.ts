@@ -8,7 +8,8 @@ import {
   type SecurityPolicy,
   type ToolError,
 } from 'skreaver';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { liveView } from './_live-view.js';
 
 /**
  * A fresh temporary tree for the file tools:
@@ -29,7 +30,7 @@ export interface Sandbox {
   remove(): Promise<void>;
 }
 
-export async function makeSandbox(): Promise<Sandbox> {
+async function makeSandbox(): Promise<Sandbox> {
   const base = await realpath(await mkdtemp(join(tmpdir(), 'skreaver-file-tools-')));
   const root = join(base, 'root');
   const outside = join(base, 'outside');
@@ -50,6 +51,22 @@ export async function makeSandbox(): Promise<Sandbox> {
     }),
     remove: () => rm(base, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A fresh sandbox for every test of the file: made before each test and
+ * removed after it. The view reads the sandbox of the test that runs.
+ */
+export function useSandbox(): Omit<Sandbox, 'remove'> {
+  let current: Sandbox | undefined;
+  beforeEach(async () => {
+    current = await makeSandbox();
+  });
+  afterEach(async () => {
+    await current?.remove();
+    current = undefined;
+  });
+  return liveView('The sandbox', () => current);
 }
 
 /** The security detail of a `tool_denied` failure. */

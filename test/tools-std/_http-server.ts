@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_POLICY, type HttpPolicy, type SecurityPolicy } from 'skreaver';
+import { afterAll, beforeAll } from 'vitest';
+import { liveView } from './_live-view.js';
 
 /** One request the server received. */
 export interface SeenRequest {
@@ -85,7 +87,7 @@ function route(request: IncomingMessage, body: string, response: ServerResponse)
 }
 
 /** Starts a server on 127.0.0.1 at a free port. */
-export async function startServer(): Promise<TestServer> {
+async function startServer(): Promise<TestServer> {
   const seen: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((request, response) => {
@@ -125,6 +127,21 @@ export async function startServer(): Promise<TestServer> {
       await once(server, 'close');
     },
   };
+}
+
+/**
+ * One server for the test file: started before its first test and closed
+ * after its last. The view reads the running server.
+ */
+export function useServer(): Omit<TestServer, 'close'> {
+  let current: TestServer | undefined;
+  beforeAll(async () => {
+    current = await startServer();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return liveView('The test server', () => current);
 }
 
 /** A port nothing listens on (a server was there a moment ago). */

@@ -1,4 +1,4 @@
-import { noopLogger, noopTracer, SecurityError, type ToolContext, ValidationError } from 'skreaver';
+import { SecurityError, ValidationError } from 'skreaver';
 import {
   type HttpFetch,
   httpDeleteTool,
@@ -7,45 +7,30 @@ import {
   httpPutTool,
   httpTools,
 } from 'skreaver/tools';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { denial as denied, failure, output } from './_helpers.js';
-import { localPolicy, startServer, type TestServer } from './_http-server.js';
+import { describe, expect, it } from 'vitest';
+import { denial as denied, failure, output, toolContext } from './_helpers.js';
+import { localPolicy, useServer } from './_http-server.js';
+import { HTTP_TOOL_NAMES } from './_tool-names.js';
 
-let server: TestServer;
-let origin: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  origin = server.origin;
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-const ctx = (signal = new AbortController().signal): ToolContext => ({
-  signal,
-  logger: noopLogger,
-  tracer: noopTracer,
-});
+const server = useServer();
 
 describe('HTTP tools over fetch: the happy paths', () => {
   const policy = localPolicy();
 
   it('http_get takes the URL itself and returns status, body, success and the URL', async () => {
-    expect(await output(httpGetTool(policy), `${origin}/hello`)).toEqual({
+    expect(await output(httpGetTool(policy), `${server.origin}/hello`)).toEqual({
       status: 200,
       body: 'hello',
       success: true,
-      url: `${origin}/hello`,
+      url: `${server.origin}/hello`,
     });
   });
 
   it('http_get takes the object form and its JSON text, with headers', async () => {
     const tool = httpGetTool(policy);
     const before = server.seen.length;
-    await output(tool, { url: `${origin}/hello`, headers: { Authorization: 'Bearer t' } });
-    await output(tool, JSON.stringify({ url: `${origin}/hello`, timeout_secs: 5 }));
+    await output(tool, { url: `${server.origin}/hello`, headers: { Authorization: 'Bearer t' } });
+    await output(tool, JSON.stringify({ url: `${server.origin}/hello`, timeout_secs: 5 }));
     const [first, second] = server.seen.slice(before);
     expect(first).toMatchObject({ authorization: 'Bearer t', userAgent: 'skreaver-agent' });
     expect(second).toMatchObject({ method: 'GET', path: '/hello' });
@@ -53,26 +38,32 @@ describe('HTTP tools over fetch: the happy paths', () => {
 
   it('sends the policy user agent unless the input sets one', async () => {
     const before = server.seen.length;
-    await output(httpGetTool(localPolicy({ userAgent: 'probe/1' })), `${origin}/hello`);
-    await output(httpGetTool(policy), { url: `${origin}/hello`, headers: { 'User-Agent': 'me' } });
+    await output(httpGetTool(localPolicy({ userAgent: 'probe/1' })), `${server.origin}/hello`);
+    await output(httpGetTool(policy), {
+      url: `${server.origin}/hello`,
+      headers: { 'User-Agent': 'me' },
+    });
     expect(server.seen.slice(before).map((seen) => seen.userAgent)).toEqual(['probe/1', 'me']);
   });
 
   it('reports an HTTP 404 (or 500) as an output with success: false, not as a failure', async () => {
-    expect(await output(httpGetTool(policy), `${origin}/missing`)).toEqual({
+    expect(await output(httpGetTool(policy), `${server.origin}/missing`)).toEqual({
       status: 404,
       body: 'not found',
       success: false,
-      url: `${origin}/missing`,
+      url: `${server.origin}/missing`,
     });
-    expect(await output(httpDeleteTool(policy), `${origin}/status?code=500`)).toMatchObject({
+    expect(await output(httpDeleteTool(policy), `${server.origin}/status?code=500`)).toMatchObject({
       status: 500,
       success: false,
     });
   });
 
   it('http_post and http_put send the body as is, without adding a content type', async () => {
-    const posted = await output(httpPostTool(policy), { url: `${origin}/echo`, body: 'a=1' });
+    const posted = await output(httpPostTool(policy), {
+      url: `${server.origin}/echo`,
+      body: 'a=1',
+    });
     expect(JSON.parse((posted as { body: string }).body)).toEqual({
       method: 'POST',
       body: 'a=1',
@@ -81,7 +72,7 @@ describe('HTTP tools over fetch: the happy paths', () => {
     const put = await output(
       httpPutTool(policy),
       JSON.stringify({
-        url: `${origin}/echo`,
+        url: `${server.origin}/echo`,
         body: '{"x":1}',
         headers: { 'content-type': 'application/json' },
       }),
@@ -94,7 +85,7 @@ describe('HTTP tools over fetch: the happy paths', () => {
   });
 
   it('http_delete takes the URL itself; GET and DELETE have no body field', async () => {
-    const out = await output(httpDeleteTool(policy), `${origin}/echo`);
+    const out = await output(httpDeleteTool(policy), `${server.origin}/echo`);
     expect(JSON.parse((out as { body: string }).body)).toMatchObject({
       method: 'DELETE',
       body: '',
@@ -111,8 +102,10 @@ describe('HTTP tools over fetch: the happy paths', () => {
   });
 
   it('decodes the body by its charset and gives an empty body for 204', async () => {
-    expect(await output(httpGetTool(policy), `${origin}/latin1`)).toMatchObject({ body: 'café' });
-    expect(await output(httpGetTool(policy), `${origin}/empty`)).toMatchObject({
+    expect(await output(httpGetTool(policy), `${server.origin}/latin1`)).toMatchObject({
+      body: 'café',
+    });
+    expect(await output(httpGetTool(policy), `${server.origin}/empty`)).toMatchObject({
       status: 204,
       body: '',
       success: true,
@@ -121,18 +114,18 @@ describe('HTTP tools over fetch: the happy paths', () => {
 
   it('follows redirects, checking each target, and reports the final URL', async () => {
     const to = encodeURIComponent('/redirect?to=/hello');
-    expect(await output(httpGetTool(policy), `${origin}/redirect?to=${to}`)).toEqual({
+    expect(await output(httpGetTool(policy), `${server.origin}/redirect?to=${to}`)).toEqual({
       status: 200,
       body: 'hello',
       success: true,
-      url: `${origin}/hello`,
+      url: `${server.origin}/hello`,
     });
   });
 
   it('turns a POST into a GET without body on 303, and keeps it on 307', async () => {
     const tool = httpPostTool(policy);
     const after303 = await output(tool, {
-      url: `${origin}/redirect?status=303&to=/echo`,
+      url: `${server.origin}/redirect?status=303&to=/echo`,
       body: 'data',
     });
     expect(JSON.parse((after303 as { body: string }).body)).toMatchObject({
@@ -140,7 +133,7 @@ describe('HTTP tools over fetch: the happy paths', () => {
       body: '',
     });
     const after307 = await output(tool, {
-      url: `${origin}/redirect?status=307&to=/echo`,
+      url: `${server.origin}/redirect?status=307&to=/echo`,
       body: 'data',
     });
     expect(JSON.parse((after307 as { body: string }).body)).toMatchObject({
@@ -153,7 +146,7 @@ describe('HTTP tools over fetch: the happy paths', () => {
     const other = `http://localhost:${server.port}/hello`;
     const before = server.seen.length;
     await output(httpGetTool(policy), {
-      url: `${origin}/redirect?to=${encodeURIComponent(other)}`,
+      url: `${server.origin}/redirect?to=${encodeURIComponent(other)}`,
       headers: { authorization: 'Bearer secret' },
     });
     const hops = server.seen.slice(before);
@@ -172,31 +165,26 @@ describe('HTTP tools over fetch: the happy paths', () => {
       });
       return fetch(url, init);
     };
-    await output(httpGetTool(policy, { fetch: spy }), `${origin}/redirect?to=/hello`);
+    await output(httpGetTool(policy, { fetch: spy }), `${server.origin}/redirect?to=/hello`);
     expect(calls).toEqual([
       {
-        url: `${origin}/redirect?to=/hello`,
+        url: `${server.origin}/redirect?to=/hello`,
         method: 'GET',
         redirect: 'manual',
         credentials: 'omit',
       },
-      { url: `${origin}/hello`, method: 'GET', redirect: 'manual', credentials: 'omit' },
+      { url: `${server.origin}/hello`, method: 'GET', redirect: 'manual', credentials: 'omit' },
     ]);
   });
 
   it('httpTools makes the four tools', () => {
-    expect(httpTools(policy).map((tool) => tool.name)).toEqual([
-      'http_get',
-      'http_post',
-      'http_put',
-      'http_delete',
-    ]);
+    expect(httpTools(policy).map((tool) => tool.name)).toEqual(HTTP_TOOL_NAMES);
   });
 });
 
 describe('HTTP tools over fetch: input and options', () => {
   it('needs a JSON config for http_post and http_put', async () => {
-    const error = await failure(httpPostTool(localPolicy()), `${origin}/echo`);
+    const error = await failure(httpPostTool(localPolicy()), `${server.origin}/echo`);
     expect(error.code).toBe('tool_invalid_input');
     expect(error.message).toContain('is not a valid JSON config');
   });
@@ -207,7 +195,10 @@ describe('HTTP tools over fetch: input and options', () => {
     [{ 'X-Bad': 'a\r\nInjected: 1' }, '/headers/X-Bad', 'is not a valid header'],
     [{ 'bad name': 'x' }, '/headers/bad name', 'is not a valid header'],
   ])('refuses the headers %j', async (headers, path, message) => {
-    const error = await failure(httpGetTool(localPolicy()), { url: `${origin}/hello`, headers });
+    const error = await failure(httpGetTool(localPolicy()), {
+      url: `${server.origin}/hello`,
+      headers,
+    });
     expect(error.code).toBe('tool_invalid_input');
     expect(error.data).toMatchObject({
       issues: [{ path, message: expect.stringContaining(message) }],
@@ -225,7 +216,7 @@ describe('HTTP tools over fetch: input and options', () => {
   });
 
   it('works without a registry: call normalises and returns a promise', async () => {
-    const out = await httpGetTool(localPolicy()).call(`${origin}/hello`, ctx());
+    const out = await httpGetTool(localPolicy()).call(`${server.origin}/hello`, toolContext());
     expect(out).toMatchObject({ status: 200, body: 'hello' });
   });
 
@@ -256,7 +247,7 @@ describe('HTTP tools over fetch: input and options', () => {
   it('caps the URL length', async () => {
     const data = await denied(
       httpGetTool(localPolicy(), { maxUrlLength: 30 }),
-      `${origin}/${'a'.repeat(40)}`,
+      `${server.origin}/${'a'.repeat(40)}`,
     );
     expect(data.detail).toMatchObject({ reason: 'too_long', limit: 30 });
   });

@@ -7,23 +7,14 @@ import {
   nodeHttpPutTool,
   nodeHttpTools,
 } from 'skreaver/tools/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { failure, output } from './_helpers.js';
-import { localPolicy, startServer, type TestServer } from './_http-server.js';
+import { localPolicy, useServer } from './_http-server.js';
+import { HTTP_TOOL_NAMES } from './_tool-names.js';
 
 // Names under .test never reach a real DNS server: the injected resolver answers them.
 
-let server: TestServer;
-let port: number;
-
-beforeAll(async () => {
-  server = await startServer();
-  port = server.port;
-});
-
-afterAll(async () => {
-  await server.close();
-});
+const server = useServer();
 
 /** A resolver from a table; `answers[name]` may change with the call count. */
 function table(answers: Record<string, string[] | ((call: number) => string[])>) {
@@ -50,14 +41,14 @@ describe('DNS-pinned HTTP tools', () => {
     const dns = table({ 'api.test': ['127.0.0.1'] });
     const tool = nodeHttpGetTool(localPolicy(NAMES), { resolver: dns.resolver });
     const before = server.seen.length;
-    expect(await output(tool, `http://api.test:${port}/hello`)).toEqual({
+    expect(await output(tool, `http://api.test:${server.port}/hello`)).toEqual({
       status: 200,
       body: 'hello',
       success: true,
-      url: `http://api.test:${port}/hello`,
+      url: `http://api.test:${server.port}/hello`,
     });
     expect(dns.calls).toEqual(['api.test']);
-    expect(server.seen.slice(before).map((seen) => seen.host)).toEqual([`api.test:${port}`]);
+    expect(server.seen.slice(before).map((seen) => seen.host)).toEqual([`api.test:${server.port}`]);
   });
 
   it('refuses a name that resolves to a private address (which a static check cannot see)', async () => {
@@ -66,7 +57,7 @@ describe('DNS-pinned HTTP tools', () => {
     const before = server.seen.length;
     const error = await failure(
       nodeHttpGetTool(policy, { resolver: dns.resolver }),
-      `http://api.test:${port}/hello`,
+      `http://api.test:${server.port}/hello`,
     );
     expect(error.code).toBe('tool_denied');
     expect(error.cause).toBeInstanceOf(SecurityError);
@@ -81,7 +72,7 @@ describe('DNS-pinned HTTP tools', () => {
     const dns = table({ 'mixed.test': ['127.0.0.1', '169.254.169.254'] });
     const error = await failure(
       nodeHttpGetTool(localPolicy(NAMES), { resolver: dns.resolver }),
-      `http://mixed.test:${port}/hello`,
+      `http://mixed.test:${server.port}/hello`,
     );
     expect(error.data).toMatchObject({ detail: { reason: 'metadata_address' } });
   });
@@ -90,10 +81,12 @@ describe('DNS-pinned HTTP tools', () => {
     // A rebinding server answers the check with one address and the connection with another.
     const dns = table({ 'api.test': (call) => (call === 1 ? ['127.0.0.1'] : ['169.254.169.254']) });
     const tool = nodeHttpGetTool(localPolicy(NAMES), { resolver: dns.resolver });
-    expect(await output(tool, `http://api.test:${port}/hello`)).toMatchObject({ status: 200 });
+    expect(await output(tool, `http://api.test:${server.port}/hello`)).toMatchObject({
+      status: 200,
+    });
     expect(dns.calls).toEqual(['api.test']);
     // The next call resolves again, and the new answer is checked before connecting.
-    const error = await failure(tool, `http://api.test:${port}/hello`);
+    const error = await failure(tool, `http://api.test:${server.port}/hello`);
     expect(error.data).toMatchObject({
       detail: { code: 'url_denied', reason: 'metadata_address' },
     });
@@ -106,18 +99,18 @@ describe('DNS-pinned HTTP tools', () => {
       'meta.test': ['169.254.169.254'],
     });
     const tool = nodeHttpGetTool(localPolicy(NAMES), { resolver: dns.resolver });
-    const ok = `http://api.test:${port}/redirect?to=${encodeURIComponent(`http://other.test:${port}/hello`)}`;
+    const ok = `http://api.test:${server.port}/redirect?to=${encodeURIComponent(`http://other.test:${server.port}/hello`)}`;
     expect(await output(tool, ok)).toMatchObject({
       status: 200,
-      url: `http://other.test:${port}/hello`,
+      url: `http://other.test:${server.port}/hello`,
     });
     expect(dns.calls).toEqual(['api.test', 'other.test']);
-    const bad = `http://api.test:${port}/redirect?to=${encodeURIComponent(`http://meta.test:${port}/`)}`;
+    const bad = `http://api.test:${server.port}/redirect?to=${encodeURIComponent(`http://meta.test:${server.port}/`)}`;
     const error = await failure(tool, bad);
     expect(error.data).toMatchObject({
       detail: { code: 'url_denied', reason: 'metadata_address', host: 'meta.test' },
     });
-    const unlisted = `http://api.test:${port}/redirect?to=${encodeURIComponent(`http://evil.test:${port}/`)}`;
+    const unlisted = `http://api.test:${server.port}/redirect?to=${encodeURIComponent(`http://evil.test:${server.port}/`)}`;
     expect((await failure(tool, unlisted)).data).toMatchObject({
       detail: { reason: 'domain_not_allowed' },
     });
@@ -128,21 +121,21 @@ describe('DNS-pinned HTTP tools', () => {
     const options = { resolver: dns.resolver };
     const policy = localPolicy(NAMES);
     expect(
-      await output(nodeHttpGetTool(policy, options), `http://api.test:${port}/nope`),
+      await output(nodeHttpGetTool(policy, options), `http://api.test:${server.port}/nope`),
     ).toMatchObject({ status: 404, success: false, body: 'not found' });
     for (const [make, method] of [
       [nodeHttpPostTool, 'POST'],
       [nodeHttpPutTool, 'PUT'],
     ] as const) {
       const out = await output(make(policy, options), {
-        url: `http://api.test:${port}/echo`,
+        url: `http://api.test:${server.port}/echo`,
         body: 'payload',
       });
       expect(JSON.parse((out as { body: string }).body)).toMatchObject({ method, body: 'payload' });
     }
     const deleted = await output(
       nodeHttpDeleteTool(policy, options),
-      `http://api.test:${port}/echo`,
+      `http://api.test:${server.port}/echo`,
     );
     expect(JSON.parse((deleted as { body: string }).body)).toMatchObject({ method: 'DELETE' });
   });
@@ -151,7 +144,7 @@ describe('DNS-pinned HTTP tools', () => {
     const dns = table({});
     const error = await failure(
       nodeHttpGetTool(localPolicy({ allowDomains: ['gone.test'] }), { resolver: dns.resolver }),
-      `http://gone.test:${port}/`,
+      `http://gone.test:${server.port}/`,
     );
     expect(error.code).toBe('tool_failed');
     expect(error.data).toMatchObject({ tool: 'http_get', reason: 'dns', code: 'ENOTFOUND' });
@@ -163,12 +156,12 @@ describe('DNS-pinned HTTP tools', () => {
       nodeHttpGetTool(localPolicy({ ...NAMES, maxResponseBytes: 1000 }), {
         resolver: dns.resolver,
       }),
-      `http://api.test:${port}/big-chunked`,
+      `http://api.test:${server.port}/big-chunked`,
     );
     expect(big.data).toMatchObject({ detail: { code: 'size_limit_exceeded', limit: 1000 } });
     const slow = await failure(
       nodeHttpGetTool(localPolicy(NAMES), { resolver: dns.resolver, timeoutMs: 100 }),
-      `http://api.test:${port}/hang`,
+      `http://api.test:${server.port}/hang`,
     );
     expect(slow.data).toMatchObject({ reason: 'timeout', timeoutMs: 100 });
     const typed = nodeHttpGetTool(
@@ -177,11 +170,11 @@ describe('DNS-pinned HTTP tools', () => {
         resolver: dns.resolver,
       },
     );
-    expect((await failure(typed, `http://api.test:${port}/hello`)).data).toMatchObject({
+    expect((await failure(typed, `http://api.test:${server.port}/hello`)).data).toMatchObject({
       detail: { reason: 'content_type' },
     });
     // The redirect response on the way has no type, and is not judged by one.
-    expect(await output(typed, `http://api.test:${port}/redirect?to=/json`)).toMatchObject({
+    expect(await output(typed, `http://api.test:${server.port}/redirect?to=/json`)).toMatchObject({
       status: 200,
     });
   });
@@ -192,12 +185,7 @@ describe('DNS-pinned HTTP tools', () => {
   });
 
   it('makes the four tools and checks options and the policy when made', () => {
-    expect(nodeHttpTools(DEFAULT_POLICY).map((tool) => tool.name)).toEqual([
-      'http_get',
-      'http_post',
-      'http_put',
-      'http_delete',
-    ]);
+    expect(nodeHttpTools(DEFAULT_POLICY).map((tool) => tool.name)).toEqual(HTTP_TOOL_NAMES);
     expect(() => nodeHttpGetTool(DEFAULT_POLICY, { timeoutMs: -5 })).toThrow(ValidationError);
     expect(() => nodeHttpGetTool(localPolicy({ allowDomains: ['a..b'] }))).toThrow(
       expect.objectContaining({ code: 'policy_invalid' }),

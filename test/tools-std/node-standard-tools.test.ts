@@ -5,39 +5,21 @@ import { createToolRegistry, DEFAULT_POLICY, type SecurityPolicy } from 'skreave
 import { standardTools } from 'skreaver/tools';
 import { nodeStandardTools, registerNodeStandardTools } from 'skreaver/tools/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localPolicy, startServer, type TestServer } from './_http-server.js';
+import { localPolicy, useServer } from './_http-server.js';
+import { FILE_TOOL_NAMES, HTTP_TOOL_NAMES, LOCAL_TOOL_NAMES } from './_tool-names.js';
 
 /** The sixteen standard tools, in the order `nodeStandardTools` makes them. */
-const ALL = [
-  'text_uppercase',
-  'text_reverse',
-  'text_analyze',
-  'text_search',
-  'text_split',
-  'json_parse',
-  'json_transform',
-  'xml_parse',
-  'http_get',
-  'http_post',
-  'http_put',
-  'http_delete',
-  'file_read',
-  'file_write',
-  'directory_list',
-  'directory_create',
-];
+const ALL = [...LOCAL_TOOL_NAMES, ...HTTP_TOOL_NAMES, ...FILE_TOOL_NAMES];
 
-let server: TestServer;
+const server = useServer();
 let dir: string;
 
 beforeAll(async () => {
-  server = await startServer();
   dir = await realpath(await mkdtemp(join(tmpdir(), 'skreaver-node-tools-')));
   await writeFile(join(dir, 'note.txt'), 'from disk');
 });
 
 afterAll(async () => {
-  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 

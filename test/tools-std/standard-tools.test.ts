@@ -1,10 +1,7 @@
 import {
   createToolRegistry,
   DEFAULT_POLICY,
-  noopLogger,
-  noopTracer,
   type Tool,
-  type ToolContext,
   ToolError,
   ValidationError,
 } from 'skreaver';
@@ -22,26 +19,10 @@ import {
   xmlParseTool,
 } from 'skreaver/tools';
 import { describe, expect, it } from 'vitest';
-import { failure, output } from './_helpers.js';
+import { failure, output, toolContext } from './_helpers.js';
+import { HTTP_TOOL_NAMES, LOCAL_TOOL_NAMES } from './_tool-names.js';
 
-const NAMES = [
-  'text_uppercase',
-  'text_reverse',
-  'text_analyze',
-  'text_search',
-  'text_split',
-  'json_parse',
-  'json_transform',
-  'xml_parse',
-];
-
-const HTTP_NAMES = ['http_get', 'http_post', 'http_put', 'http_delete'];
-
-const ctx: ToolContext = {
-  signal: new AbortController().signal,
-  logger: noopLogger,
-  tracer: noopTracer,
-};
+const ctx = toolContext();
 
 /** A valid object input per tool, with its largest field named. */
 const SAMPLES: Record<string, { input: Record<string, unknown>; field: string }> = {
@@ -58,7 +39,7 @@ const SAMPLES: Record<string, { input: Record<string, unknown>; field: string }>
 describe('standardTools', () => {
   it('makes the eight local tools, in order, each with an object schema', () => {
     const tools = standardTools();
-    expect(tools.map((tool) => tool.name)).toEqual(NAMES);
+    expect(tools.map((tool) => tool.name)).toEqual(LOCAL_TOOL_NAMES);
     for (const tool of tools) {
       expect(tool.description.length).toBeGreaterThan(20);
       expect(tool.inputSchema).toMatchObject({ type: 'object', required: expect.any(Array) });
@@ -69,10 +50,10 @@ describe('standardTools', () => {
   it('adds the four HTTP tools when given a policy, and makes fresh objects per call', () => {
     const first = standardTools(DEFAULT_POLICY);
     const second = standardTools(undefined, {});
-    expect(first.map((tool) => tool.name)).toEqual([...NAMES, ...HTTP_NAMES]);
-    expect(second.map((tool) => tool.name)).toEqual(NAMES);
+    expect(first.map((tool) => tool.name)).toEqual([...LOCAL_TOOL_NAMES, ...HTTP_TOOL_NAMES]);
+    expect(second.map((tool) => tool.name)).toEqual(LOCAL_TOOL_NAMES);
     expect(first[0]).not.toBe(second[0]);
-    for (const tool of first.slice(NAMES.length)) {
+    for (const tool of first.slice(LOCAL_TOOL_NAMES.length)) {
       expect(tool.inputSchema).toMatchObject({ type: 'object', required: ['url'] });
     }
   });
@@ -80,8 +61,11 @@ describe('standardTools', () => {
   it('registers all of them with registerStandardTools and refuses a second time', async () => {
     const registry = createToolRegistry();
     expect(registerStandardTools(registry, { policy: DEFAULT_POLICY })).toBe(registry);
-    expect(registry.list().map((tool) => tool.name)).toEqual([...NAMES, ...HTTP_NAMES]);
-    for (const name of NAMES) {
+    expect(registry.list().map((tool) => tool.name)).toEqual([
+      ...LOCAL_TOOL_NAMES,
+      ...HTTP_TOOL_NAMES,
+    ]);
+    for (const name of LOCAL_TOOL_NAMES) {
       const result = await registry.dispatch({ name, input: SAMPLES[name]?.input });
       expect(result.ok, name).toBe(true);
     }
@@ -99,7 +83,7 @@ describe('standardTools', () => {
 
   it('registers only the local tools without a policy', async () => {
     const registry = registerStandardTools(createToolRegistry());
-    expect(registry.list().map((tool) => tool.name)).toEqual(NAMES);
+    expect(registry.list().map((tool) => tool.name)).toEqual(LOCAL_TOOL_NAMES);
     await registry.close();
   });
 

@@ -1,16 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { noopLogger, noopTracer, type ToolContext, ToolError } from 'skreaver';
+import { ToolError } from 'skreaver';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { toolContext } from './_helpers.js';
 
 // fast-xml-parser is an optional peer dependency: `skreaver/tools` must load
 // without it, and only `xml_parse` may fail, with a message saying what to do.
 
-const ctx: ToolContext = {
-  signal: new AbortController().signal,
-  logger: noopLogger,
-  tracer: noopTracer,
-};
+const ctx = toolContext();
 
 afterEach(() => {
   vi.doUnmock('fast-xml-parser');

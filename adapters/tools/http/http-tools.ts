@@ -8,8 +8,7 @@ import {
 } from 'skreaver';
 import { defineAsyncStandardTool } from '../_define.js';
 import { securityDenial } from '../_errors.js';
-import { nonNegativeInteger, positiveInteger, stringList } from '../_option-checks.js';
-import { STANDARD_TOOL_LIMITS } from '../options.js';
+import { inputLimit, nonNegativeInteger, positiveInteger, stringList } from '../_option-checks.js';
 import { buildHeaders, type HttpToolKind, schemaOf } from './_http-input.js';
 import { type HttpRequestPlan, sendRequest } from './_http-request.js';
 import { contentTypeMatcher } from './_read-body.js';
@@ -92,12 +91,7 @@ function makeHttpTool<I extends HttpRequestInput>(
     schema: schemaOf(kind.withBody),
     primary: 'url',
     fallback: !kind.withBody,
-    maxInputBytes: positiveInteger(
-      factory,
-      'maxInputBytes',
-      options.maxInputBytes,
-      STANDARD_TOOL_LIMITS.maxInputBytes,
-    ),
+    maxInputBytes: inputLimit(factory, options),
     run: async (config, ctx) => {
       if (disabled !== undefined) throw securityDenial(kind.name, disabled);
       const headers = buildHeaders(config.headers, http.userAgent);

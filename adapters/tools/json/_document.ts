@@ -1,5 +1,9 @@
+import type { JsonSchema } from 'skreaver';
 import { refuse } from '../_errors.js';
+import { positiveInteger } from '../_option-checks.js';
 import { shortenMessage } from '../_text.js';
+import { STANDARD_TOOL_LIMITS } from '../options.js';
+import type { JsonToolOptions } from './options.js';
 
 /** A parsed JSON document, or why it is not one. */
 export type DocumentParse =
@@ -63,7 +67,22 @@ export function parseDocument(text: string, maxDepth: number, field: string): Do
   return { ok: true, value };
 }
 
+/** The `format` field of both JSON tools' object form (see `formatJson`). */
+export const FORMAT_FIELD: JsonSchema = {
+  type: 'string',
+  description: '"pretty" for 2-space indented formatted text; anything else gives compact text.',
+};
+
 /** `formatted` of the JSON tools: 2-space indented for `'pretty'`, compact for anything else. */
 export function formatJson(value: unknown, format: string | undefined): string {
   return format === 'pretty' ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+}
+
+/**
+ * Reads the `maxDepth` both JSON tools take, or its default.
+ *
+ * @throws `ValidationError` with code `invalid_options` for anything but a positive safe integer.
+ */
+export function depthLimit(factory: string, options: JsonToolOptions): number {
+  return positiveInteger(factory, 'maxDepth', options.maxDepth, STANDARD_TOOL_LIMITS.maxJsonDepth);
 }

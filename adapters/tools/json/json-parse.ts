@@ -1,8 +1,7 @@
 import type { Tool } from 'skreaver';
 import { defineStandardTool, type ObjectSchema } from '../_define.js';
-import { positiveInteger } from '../_option-checks.js';
-import { STANDARD_TOOL_LIMITS } from '../options.js';
-import { formatJson, parseDocument } from './_document.js';
+import { inputLimit } from '../_option-checks.js';
+import { depthLimit, FORMAT_FIELD, formatJson, parseDocument } from './_document.js';
 import type { JsonToolOptions } from './options.js';
 
 /** Input of `json_parse`: `{ input, format? }`, or the JSON text itself as a string. */
@@ -37,11 +36,7 @@ const SCHEMA: ObjectSchema = {
   type: 'object',
   properties: {
     input: { type: 'string', description: 'The JSON text to parse.' },
-    format: {
-      type: 'string',
-      description:
-        '"pretty" for 2-space indented formatted text; anything else gives compact text.',
-    },
+    format: FORMAT_FIELD,
   },
   required: ['input'],
   description: 'An object with the JSON text, or the JSON text itself as a string.',
@@ -65,12 +60,7 @@ export function jsonParseTool(
   options: JsonToolOptions = {},
 ): Tool<JsonParseInput | string, JsonParseOutput> {
   const factory = 'jsonParseTool';
-  const maxDepth = positiveInteger(
-    factory,
-    'maxDepth',
-    options.maxDepth,
-    STANDARD_TOOL_LIMITS.maxJsonDepth,
-  );
+  const maxDepth = depthLimit(factory, options);
   return defineStandardTool<JsonParseInput, JsonParseOutput>({
     name: 'json_parse',
     description:
@@ -78,12 +68,7 @@ export function jsonParseTool(
     schema: SCHEMA,
     primary: 'input',
     fallback: true,
-    maxInputBytes: positiveInteger(
-      factory,
-      'maxInputBytes',
-      options.maxInputBytes,
-      STANDARD_TOOL_LIMITS.maxInputBytes,
-    ),
+    maxInputBytes: inputLimit(factory, options),
     run: ({ input, format }) => {
       const parsed = parseDocument(input, maxDepth, 'input');
       if (!parsed.ok) return { valid: false, error: parsed.error, success: false };

@@ -1,10 +1,9 @@
 import type { Tool } from 'skreaver';
 import { defineStandardTool, type ObjectSchema } from '../_define.js';
 import { refuse } from '../_errors.js';
-import { positiveInteger } from '../_option-checks.js';
+import { inputLimit } from '../_option-checks.js';
 import { shorten } from '../_text.js';
-import { STANDARD_TOOL_LIMITS } from '../options.js';
-import { formatJson, parseDocument } from './_document.js';
+import { depthLimit, FORMAT_FIELD, formatJson, parseDocument } from './_document.js';
 import { parseJsonPath, selectPath } from './_json-path.js';
 import type { JsonToolOptions } from './options.js';
 
@@ -45,11 +44,7 @@ const SCHEMA: ObjectSchema = {
       description:
         'What to extract: a JSON Pointer such as /items/0/name, or a dotted path such as items.0.name. Absent: the whole document.',
     },
-    format: {
-      type: 'string',
-      description:
-        '"pretty" for 2-space indented formatted text; anything else gives compact text.',
-    },
+    format: FORMAT_FIELD,
   },
   required: ['input'],
 };
@@ -77,12 +72,7 @@ export function jsonTransformTool(
   options: JsonToolOptions = {},
 ): Tool<JsonTransformInput | string, JsonTransformOutput> {
   const factory = 'jsonTransformTool';
-  const maxDepth = positiveInteger(
-    factory,
-    'maxDepth',
-    options.maxDepth,
-    STANDARD_TOOL_LIMITS.maxJsonDepth,
-  );
+  const maxDepth = depthLimit(factory, options);
   return defineStandardTool<JsonTransformInput, JsonTransformOutput>({
     name: 'json_transform',
     description:
@@ -90,12 +80,7 @@ export function jsonTransformTool(
     schema: SCHEMA,
     primary: 'input',
     fallback: false,
-    maxInputBytes: positiveInteger(
-      factory,
-      'maxInputBytes',
-      options.maxInputBytes,
-      STANDARD_TOOL_LIMITS.maxInputBytes,
-    ),
+    maxInputBytes: inputLimit(factory, options),
     run: ({ input, path, format }) => {
       // The path is checked first: it is cheap, and a bad one makes the parse pointless.
       const parsedPath = path === undefined ? undefined : parseJsonPath(path);

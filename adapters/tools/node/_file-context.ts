@@ -153,7 +153,8 @@ const IO_TEXT: Readonly<Record<string, string>> = {
   EXDEV: 'cross-device rename',
 };
 
-function codeOf(error: unknown): string | undefined {
+/** The native error code (`ENOENT`...) of `error`, when it has one. */
+export function codeOf(error: unknown): string | undefined {
   const code =
     typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : undefined;

@@ -1,11 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { allowed, childOf, type FileContext, nativeError } from './_file-context.js';
-
-function codeOf(error: unknown): unknown {
-  return typeof error === 'object' && error !== null
-    ? (error as { code?: unknown }).code
-    : undefined;
-}
+import { allowed, childOf, codeOf, type FileContext, nativeError } from './_file-context.js';
 
 /**
  * Creates the directory at the normalised absolute `path` and every missing

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { SecurityPolicy, Tool } from 'skreaver';
-import { defineAsyncStandardTool } from 'skreaver/tools';
-import { allowed, type FileContext, fileContext, ioFailure } from './_file-context.js';
+import { allowed, type FileContext, ioFailure } from './_file-context.js';
+import { defineFileTool, pathSchema } from './_file-tool.js';
 import { makeDirectories } from './_make-dirs.js';
 import type { FileToolOptions } from './options.js';
 
@@ -67,32 +67,17 @@ export function directoryCreateTool(
   policy: SecurityPolicy,
   options: FileToolOptions = {},
 ): Tool<DirectoryCreateInput | string, DirectoryCreateOutput> {
-  const context = fileContext('directory_create', 'directoryCreateTool', policy, options);
-  return defineAsyncStandardTool<DirectoryCreateInput, DirectoryCreateOutput>({
+  return defineFileTool<DirectoryCreateInput, DirectoryCreateOutput>(policy, options, {
     name: 'directory_create',
+    factory: 'directoryCreateTool',
     description:
       'Creates a directory under the allowed roots (with create_dirs, also its missing parents); returns { created, path, recursive, success }.',
-    schema: {
-      type: 'object',
-      properties: {
-        path: {
-          type: 'string',
-          description: 'The directory, absolute or relative to the base directory.',
-        },
-        create_dirs: {
-          type: 'boolean',
-          description: 'Whether to create missing parents too (default false).',
-        },
+    schema: pathSchema('directory', {
+      create_dirs: {
+        type: 'boolean',
+        description: 'Whether to create missing parents too (default false).',
       },
-      required: ['path'],
-      description: 'An object with the path, or the path itself as a string.',
-    },
-    primary: 'path',
-    fallback: true,
-    maxInputBytes: context.maxInputBytes,
-    run: async (config) => {
-      context.checkEnabled();
-      return createDirectory(context, config);
-    },
+    }),
+    run: createDirectory,
   });
 }

@@ -2,15 +2,8 @@ import { constants, type Dir } from 'node:fs';
 import { lstat, opendir, stat } from 'node:fs/promises';
 import type { SecurityPolicy, Tool } from 'skreaver';
 import type { OpenedPath } from 'skreaver/security/node';
-import { defineAsyncStandardTool } from 'skreaver/tools';
-import {
-  allowed,
-  childOf,
-  type FileContext,
-  fileContext,
-  ioFailure,
-  ioText,
-} from './_file-context.js';
+import { allowed, childOf, type FileContext, ioFailure, ioText } from './_file-context.js';
+import { defineFileTool, pathSchema } from './_file-tool.js';
 import type { FileToolOptions } from './options.js';
 
 /** Input of `directory_list`: `{ path }`, or the path itself as a string. */
@@ -166,28 +159,12 @@ export function directoryListTool(
   policy: SecurityPolicy,
   options: FileToolOptions = {},
 ): Tool<DirectoryListInput | string, DirectoryListOutput> {
-  const context = fileContext('directory_list', 'directoryListTool', policy, options);
-  return defineAsyncStandardTool<DirectoryListInput, DirectoryListOutput>({
+  return defineFileTool<DirectoryListInput, DirectoryListOutput>(policy, options, {
     name: 'directory_list',
+    factory: 'directoryListTool',
     description:
       'Lists the files (with sizes) and subdirectories directly inside a directory under the allowed roots; returns { path, files, directories, errors, success }.',
-    schema: {
-      type: 'object',
-      properties: {
-        path: {
-          type: 'string',
-          description: 'The directory, absolute or relative to the base directory.',
-        },
-      },
-      required: ['path'],
-      description: 'An object with the path, or the path itself as a string.',
-    },
-    primary: 'path',
-    fallback: true,
-    maxInputBytes: context.maxInputBytes,
-    run: async ({ path }) => {
-      context.checkEnabled();
-      return listDirectory(context, path);
-    },
+    schema: pathSchema('directory'),
+    run: (context, { path }) => listDirectory(context, path),
   });
 }

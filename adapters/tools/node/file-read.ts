@@ -1,15 +1,15 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { SecurityPolicy, Tool } from 'skreaver';
-import { defineAsyncStandardTool, toolFailure } from 'skreaver/tools';
+import { toolFailure } from 'skreaver/tools';
 import {
   allowed,
   type FileContext,
-  fileContext,
   fileTooLarge,
   ioFailure,
   nativeError,
   shown,
 } from './_file-context.js';
+import { defineFileTool, pathSchema } from './_file-tool.js';
 import type { FileToolOptions } from './options.js';
 
 /** Input of `file_read`: `{ path }`, or the path itself as a string. */
@@ -112,28 +112,12 @@ export function fileReadTool(
   policy: SecurityPolicy,
   options: FileToolOptions = {},
 ): Tool<FileReadInput | string, FileReadOutput> {
-  const context = fileContext('file_read', 'fileReadTool', policy, options);
-  return defineAsyncStandardTool<FileReadInput, FileReadOutput>({
+  return defineFileTool<FileReadInput, FileReadOutput>(policy, options, {
     name: 'file_read',
+    factory: 'fileReadTool',
     description:
       'Reads a UTF-8 text file under the allowed roots and returns { content, path, size, success }.',
-    schema: {
-      type: 'object',
-      properties: {
-        path: {
-          type: 'string',
-          description: 'The file, absolute or relative to the base directory.',
-        },
-      },
-      required: ['path'],
-      description: 'An object with the path, or the path itself as a string.',
-    },
-    primary: 'path',
-    fallback: true,
-    maxInputBytes: context.maxInputBytes,
-    run: async ({ path }) => {
-      context.checkEnabled();
-      return readFile(context, path);
-    },
+    schema: pathSchema('file'),
+    run: (context, { path }) => readFile(context, path),
   });
 }

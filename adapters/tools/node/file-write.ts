@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { rename, unlink } from 'node:fs/promises';
 import type { SecurityPolicy, Tool } from 'skreaver';
-import { defineAsyncStandardTool, refuseInput, securityDenial } from 'skreaver/tools';
+import { refuseInput, securityDenial } from 'skreaver/tools';
 import {
   allowed,
   childOf,
   type FileContext,
-  fileContext,
   fileTooLarge,
   ioFailure,
   nativeError,
   parentOf,
 } from './_file-context.js';
+import { defineFileTool, pathSchema } from './_file-tool.js';
 import { makeDirectories } from './_make-dirs.js';
 import type { FileToolOptions } from './options.js';
 
@@ -135,34 +135,24 @@ export function fileWriteTool(
   policy: SecurityPolicy,
   options: FileToolOptions = {},
 ): Tool<FileWriteInput | string, FileWriteOutput> {
-  const context = fileContext('file_write', 'fileWriteTool', policy, options);
-  return defineAsyncStandardTool<FileWriteInput, FileWriteOutput>({
+  return defineFileTool<FileWriteInput, FileWriteOutput>(policy, options, {
     name: 'file_write',
+    factory: 'fileWriteTool',
     description:
       'Writes UTF-8 text to a file under the allowed roots (replacing it atomically), optionally creating missing parent directories; returns { bytes_written, path, success }.',
-    schema: {
-      type: 'object',
-      properties: {
-        path: {
-          type: 'string',
-          description: 'The file, absolute or relative to the base directory.',
-        },
+    schema: pathSchema(
+      'file',
+      {
         content: { type: 'string', description: 'The text to write.' },
         create_dirs: {
           type: 'boolean',
           description: 'Whether to create missing parent directories (default false).',
         },
       },
-      required: ['path', 'content'],
-      description: "An object with the path and content, or the text 'path:content'.",
-    },
-    primary: 'path',
-    fallback: true,
+      ['content'],
+      "An object with the path and content, or the text 'path:content'.",
+    ),
     fromRaw,
-    maxInputBytes: context.maxInputBytes,
-    run: async (config) => {
-      context.checkEnabled();
-      return writeFile(context, config);
-    },
+    run: writeFile,
   });
 }

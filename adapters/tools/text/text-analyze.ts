@@ -1,9 +1,7 @@
 import type { Tool } from 'skreaver';
-import { defineStandardTool } from '../_define.js';
-import { positiveInteger } from '../_option-checks.js';
 import { codePointLength, utf8Length } from '../_text.js';
-import { STANDARD_TOOL_LIMITS, type StandardToolOptions } from '../options.js';
-import { TEXT_SCHEMA } from './_text-input.js';
+import type { StandardToolOptions } from '../options.js';
+import { defineTextTool } from './_text-tool.js';
 import type { TextInput } from './text-uppercase.js';
 
 /** What `text_analyze` counts. */
@@ -76,20 +74,12 @@ function frequencies(text: string): Record<string, number> {
 export function textAnalyzeTool(
   options: StandardToolOptions = {},
 ): Tool<TextInput | string, TextAnalyzeOutput> {
-  return defineStandardTool<TextInput, TextAnalyzeOutput>({
+  return defineTextTool<TextAnalyzeOutput>(options, {
     name: 'text_analyze',
+    factory: 'textAnalyzeTool',
     description:
       'Counts the characters, UTF-8 bytes, words and lines of a text and how often each character occurs.',
-    schema: TEXT_SCHEMA,
-    primary: 'text',
-    fallback: true,
-    maxInputBytes: positiveInteger(
-      'textAnalyzeTool',
-      'maxInputBytes',
-      options.maxInputBytes,
-      STANDARD_TOOL_LIMITS.maxInputBytes,
-    ),
-    run: ({ text }) => ({
+    run: (text) => ({
       text,
       analysis: {
         character_count: codePointLength(text),

@@ -1,8 +1,6 @@
 import type { Tool } from 'skreaver';
-import { defineStandardTool } from '../_define.js';
-import { positiveInteger } from '../_option-checks.js';
-import { STANDARD_TOOL_LIMITS, type StandardToolOptions } from '../options.js';
-import { TEXT_SCHEMA } from './_text-input.js';
+import type { StandardToolOptions } from '../options.js';
+import { defineTextTool } from './_text-tool.js';
 import type { TextInput, TextTransformOutput } from './text-uppercase.js';
 
 /**
@@ -20,19 +18,11 @@ import type { TextInput, TextTransformOutput } from './text-uppercase.js';
 export function textReverseTool(
   options: StandardToolOptions = {},
 ): Tool<TextInput | string, TextTransformOutput> {
-  return defineStandardTool<TextInput, TextTransformOutput>({
+  return defineTextTool<TextTransformOutput>(options, {
     name: 'text_reverse',
+    factory: 'textReverseTool',
     description: 'Reverses text character by character (by Unicode code points).',
-    schema: TEXT_SCHEMA,
-    primary: 'text',
-    fallback: true,
-    maxInputBytes: positiveInteger(
-      'textReverseTool',
-      'maxInputBytes',
-      options.maxInputBytes,
-      STANDARD_TOOL_LIMITS.maxInputBytes,
-    ),
-    run: ({ text }) => ({
+    run: (text) => ({
       original: text,
       result: Array.from(text).reverse().join(''),
       operation: 'reverse',

@@ -1,8 +1,9 @@
 import type { Tool } from 'skreaver';
 import { defineStandardTool, type ObjectSchema } from '../_define.js';
-import { oneOf, positiveInteger } from '../_option-checks.js';
-import { unitsAt, utf8Length } from '../_text.js';
+import { inputLimit, oneOf, positiveInteger } from '../_option-checks.js';
+import { utf8Length } from '../_text.js';
 import { STANDARD_TOOL_LIMITS, type StandardToolOptions } from '../options.js';
+import { matchOffsets } from './_matches.js';
 
 /** Options of {@link textSearchTool}. */
 export interface TextSearchOptions extends StandardToolOptions {
@@ -66,26 +67,6 @@ const SCHEMA: ObjectSchema = {
 };
 
 /**
- * Start offsets (UTF-16 units) of the non-overlapping occurrences of
- * `needle`; an empty needle matches at every code point boundary, the end
- * included. Calls `found` for each, in order.
- */
-function eachMatch(haystack: string, needle: string, found: (index: number) => void): void {
-  if (needle === '') {
-    for (let i = 0; i < haystack.length; i += unitsAt(haystack, i)) found(i);
-    found(haystack.length);
-    return;
-  }
-  for (
-    let i = haystack.indexOf(needle);
-    i !== -1;
-    i = haystack.indexOf(needle, i + needle.length)
-  ) {
-    found(i);
-  }
-}
-
-/**
  * The `text_search` tool: finds a literal pattern in a text and lists where
  * each non-overlapping match starts. The string form must be the JSON text
  * of the config object, as in the original.
@@ -115,12 +96,7 @@ export function textSearchTool(
     schema: SCHEMA,
     primary: 'text',
     fallback: false,
-    maxInputBytes: positiveInteger(
-      factory,
-      'maxInputBytes',
-      options.maxInputBytes,
-      STANDARD_TOOL_LIMITS.maxInputBytes,
-    ),
+    maxInputBytes: inputLimit(factory, options),
     run: ({ text, pattern, case_sensitive = false }) => {
       const haystack = case_sensitive ? text : text.toLowerCase();
       const needle = case_sensitive ? pattern : pattern.toLowerCase();
@@ -129,17 +105,17 @@ export function textSearchTool(
       // UTF-8 offsets are counted forward from the previous match, not from the start.
       let lastUnit = 0;
       let lastByte = 0;
-      eachMatch(haystack, needle, (index) => {
+      for (const index of matchOffsets(haystack, needle)) {
         count++;
-        if (matches.length >= maxMatches) return;
+        if (matches.length >= maxMatches) continue;
         if (unit === 'utf16') {
           matches.push(index);
-          return;
+          continue;
         }
         lastByte += utf8Length(haystack.slice(lastUnit, index));
         lastUnit = index;
         matches.push(lastByte);
-      });
+      }
       return {
         text,
         pattern,

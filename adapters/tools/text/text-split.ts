@@ -1,9 +1,9 @@
 import type { Tool } from 'skreaver';
 import { defineStandardTool, type ObjectSchema } from '../_define.js';
 import { refuse } from '../_errors.js';
-import { positiveInteger } from '../_option-checks.js';
-import { unitsAt } from '../_text.js';
+import { inputLimit, positiveInteger } from '../_option-checks.js';
 import { STANDARD_TOOL_LIMITS, type StandardToolOptions } from '../options.js';
+import { matchOffsets } from './_matches.js';
 
 /** Options of {@link textSplitTool}. */
 export interface TextSplitOptions extends StandardToolOptions {
@@ -56,26 +56,6 @@ const SCHEMA: ObjectSchema = {
   required: ['text'],
 };
 
-/**
- * Where `delimiter` matches, left to right, without overlap; an empty
- * delimiter matches at every code point boundary, both ends included
- * (Rust's `str::split` semantics).
- */
-function* boundaries(text: string, delimiter: string): Generator<number> {
-  if (delimiter === '') {
-    for (let i = 0; i < text.length; i += unitsAt(text, i)) yield i;
-    yield text.length;
-    return;
-  }
-  for (
-    let i = text.indexOf(delimiter);
-    i !== -1;
-    i = text.indexOf(delimiter, i + delimiter.length)
-  ) {
-    yield i;
-  }
-}
-
 /** Rust's `split` (no limit) and `splitn(limit)`, which JavaScript's `split` does not match. */
 function splitText(
   text: string,
@@ -95,7 +75,7 @@ function splitText(
     parts.push(part);
   };
   let start = 0;
-  for (const at of boundaries(text, delimiter)) {
+  for (const at of matchOffsets(text, delimiter)) {
     if (limit !== undefined && parts.length === limit - 1) break;
     add(text.slice(start, at));
     start = at + delimiter.length;
@@ -135,12 +115,7 @@ export function textSplitTool(
     schema: SCHEMA,
     primary: 'text',
     fallback: false,
-    maxInputBytes: positiveInteger(
-      factory,
-      'maxInputBytes',
-      options.maxInputBytes,
-      STANDARD_TOOL_LIMITS.maxInputBytes,
-    ),
+    maxInputBytes: inputLimit(factory, options),
     run: ({ text, delimiter = ' ', limit }) => {
       const parts = splitText(text, delimiter, limit, maxParts);
       return {

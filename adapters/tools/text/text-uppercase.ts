@@ -1,8 +1,6 @@
 import type { Tool } from 'skreaver';
-import { defineStandardTool } from '../_define.js';
-import { positiveInteger } from '../_option-checks.js';
-import { STANDARD_TOOL_LIMITS, type StandardToolOptions } from '../options.js';
-import { TEXT_SCHEMA } from './_text-input.js';
+import type { StandardToolOptions } from '../options.js';
+import { defineTextTool } from './_text-tool.js';
 
 /** Input of `text_uppercase`, `text_reverse` and `text_analyze`: `{ text }`, or the text as a string. */
 export interface TextInput {
@@ -37,19 +35,11 @@ export interface TextTransformOutput {
 export function textUppercaseTool(
   options: StandardToolOptions = {},
 ): Tool<TextInput | string, TextTransformOutput> {
-  return defineStandardTool<TextInput, TextTransformOutput>({
+  return defineTextTool<TextTransformOutput>(options, {
     name: 'text_uppercase',
+    factory: 'textUppercaseTool',
     description: 'Converts text to upper case (Unicode full case mapping: ß becomes SS).',
-    schema: TEXT_SCHEMA,
-    primary: 'text',
-    fallback: true,
-    maxInputBytes: positiveInteger(
-      'textUppercaseTool',
-      'maxInputBytes',
-      options.maxInputBytes,
-      STANDARD_TOOL_LIMITS.maxInputBytes,
-    ),
-    run: ({ text }) => ({
+    run: (text) => ({
       original: text,
       result: text.toUpperCase(),
       operation: 'uppercase',

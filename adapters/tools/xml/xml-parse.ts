@@ -2,7 +2,7 @@ import type { X2jOptions, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Tool } from 'skreaver';
 import { defineAsyncStandardTool } from '../_define.js';
 import { refuse, toolFailure } from '../_errors.js';
-import { oneOf, positiveInteger } from '../_option-checks.js';
+import { inputLimit, oneOf, positiveInteger } from '../_option-checks.js';
 import { shortenMessage } from '../_text.js';
 import { STANDARD_TOOL_LIMITS } from '../options.js';
 import { XmlSyntaxError } from './_xml-entities.js';
@@ -161,12 +161,7 @@ export function xmlParseTool(
     },
     primary: 'input',
     fallback: true,
-    maxInputBytes: positiveInteger(
-      factory,
-      'maxInputBytes',
-      options.maxInputBytes,
-      STANDARD_TOOL_LIMITS.maxInputBytes,
-    ),
+    maxInputBytes: inputLimit(factory, options),
     run: async ({ input }) => {
       const { parser, validator } = await library();
       const checked = validator.validate(input);

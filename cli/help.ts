@@ -25,6 +25,9 @@ Usage:
                                         read NDJSON from stdin into the memory
   skreaver config validate <FILE> [--strict]
                                         check a TOML security policy; print every problem
+  skreaver mcp [--policy FILE]          serve the standard tools to an MCP client over stdio
+  skreaver serve [--config FILE] [--port N] [--memory URL]
+                                        serve the built-in agents over HTTP (docs/http.md)
   skreaver --help                       show this help
   skreaver --version                    print the version
 

@@ -2,8 +2,10 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { isSkreaverError } from 'skreaver';
 import { type ConfigTomlModule, configValidateCommand } from './commands/config.js';
+import { mcpCommand } from './commands/mcp.js';
 import { exportCommand, importCommand } from './commands/memory.js';
 import { runAgent } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
 import { helpText, packageVersion } from './help.js';
 import type { OpenMemoryOptions } from './memory-url.js';
 import { UsageError } from './usage-error.js';
@@ -29,6 +31,7 @@ const OPTIONS = {
   atomic: { type: 'boolean' },
   'ignore-expiry': { type: 'boolean' },
   strict: { type: 'boolean' },
+  policy: { type: 'string' },
 } as const;
 
 type Values = { -readonly [K in keyof typeof OPTIONS]?: string | boolean };
@@ -119,6 +122,8 @@ export async function main(
   options: CliOptions = {},
 ): Promise<number> {
   try {
+    // `serve` parses its own options (port, config file, memory URL).
+    if (argv[0] === 'serve') return await serveCommand(argv.slice(1), io, options);
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
@@ -153,6 +158,18 @@ export async function main(
       return 0;
     }
     if (command === 'config') return await configCommand(rest, values, io, options);
+    if (command === 'mcp') {
+      noExtra(rest);
+      onlyOptions(values, ['policy'], 'mcp');
+      return await mcpCommand({
+        ...(typeof values.policy === 'string' ? { policy: values.policy } : {}),
+        stdin: io.stdin,
+        stdout: io.stdout,
+        stderr: io.stderr,
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+        ...(options.loadToml === undefined ? {} : { loadToml: options.loadToml }),
+      });
+    }
     throw new UsageError(`Unknown command '${command}'.`);
   } catch (error) {
     if (

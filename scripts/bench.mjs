@@ -12,12 +12,14 @@ const files = [
   'bench/dispatch.mjs',
   'bench/policy.mjs',
   'bench/standard.mjs',
+  'bench/http.mjs',
   'bench/size-and-import.mjs',
   'bench/memory-file.mjs',
   'bench/memory-sqlite.mjs',
   'bench/memory-postgres.mjs',
   'bench/memory-redis.mjs',
   'bench/mesh.mjs',
+  'bench/mcp.mjs',
 ];
 for (const file of files) {
   console.log(`\n# ${file}`);

@@ -52,6 +52,36 @@ describe('package.json', () => {
               "types": "./dist/config/toml/index.d.cts",
             },
           },
+          "./http": {
+            "import": {
+              "default": "./dist/http/index.js",
+              "types": "./dist/http/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/http/index.cjs",
+              "types": "./dist/http/index.d.cts",
+            },
+          },
+          "./http/node": {
+            "import": {
+              "default": "./dist/http/node/index.js",
+              "types": "./dist/http/node/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/http/node/index.cjs",
+              "types": "./dist/http/node/index.d.cts",
+            },
+          },
+          "./mcp": {
+            "import": {
+              "default": "./dist/mcp/index.js",
+              "types": "./dist/mcp/index.d.ts",
+            },
+            "require": {
+              "default": "./dist/mcp/index.cjs",
+              "types": "./dist/mcp/index.d.cts",
+            },
+          },
           "./memory/file": {
             "import": {
               "default": "./dist/memory/file/index.js",

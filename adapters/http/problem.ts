@@ -1,0 +1,130 @@
+import { isSkreaverError } from 'skreaver';
+import type { HttpContext } from './_context.js';
+import { type HttpErrorBody, type HttpErrorCode, httpStatusOf } from './error-status.js';
+
+/** Options of an {@link HttpProblem}. */
+export interface HttpProblemOptions {
+  /** Goes to `error.details` in the body. */
+  readonly details?: unknown;
+  /** Extra response headers (`Retry-After`, `Allow`, `WWW-Authenticate`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The failure behind it, for the log. */
+  readonly cause?: unknown;
+}
+
+/**
+ * A failure the runtime answers with an error body. Handlers throw it (or
+ * return `problemResponse`); the app's error handler turns anything
+ * else into one through `toProblem`.
+ *
+ * @example
+ * ```ts
+ * app.get('/quota', (c) => {
+ *   throw new HttpProblem('rate_limited', 'Quota used up; retry tomorrow.', {
+ *     headers: { 'Retry-After': '86400' },
+ *   });
+ * });
+ * ```
+ */
+export class HttpProblem extends Error {
+  /** Always `HttpProblem`. */
+  override readonly name = 'HttpProblem';
+  /** The error code; the status follows from `HTTP_ERROR_STATUS`. */
+  readonly code: HttpErrorCode;
+  /** What goes to `error.details`. */
+  readonly details: unknown;
+  /** Extra response headers. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+
+  /**
+   * @param code - the error code; the status follows from `HTTP_ERROR_STATUS`.
+   * @param message - what went wrong and what to do, for the client.
+   */
+  constructor(code: HttpErrorCode, message: string, options: HttpProblemOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+    this.headers = options.headers;
+  }
+
+  /** The status `HTTP_ERROR_STATUS` gives this problem's code. */
+  get status(): number {
+    return httpStatusOf(this.code);
+  }
+}
+
+/**
+ * Turns any thrown value into a problem: skreaver errors keep their code and
+ * message; anything else becomes `internal_error` with a message that gives
+ * nothing away (the cause is kept for the log).
+ */
+export function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (isSkreaverError(error)) return new HttpProblem(error.code, error.message, { cause: error });
+  return new HttpProblem('internal_error', 'The server failed to handle the request.', {
+    cause: error,
+  });
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 length of `text`, without encoding it when it is plain ASCII. */
+export function utf8Length(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) return encoder.encode(text).byteLength;
+  }
+  return text.length;
+}
+
+/**
+ * A response carrying the request's standard headers (security headers,
+ * CORS, `X-Request-Id`) and, for a body, an exact `Content-Length`. Built as
+ * a plain `Response` with plain-object headers, which @hono/node-server
+ * writes without converting them.
+ */
+export function respond(
+  c: HttpContext,
+  status: number,
+  body: string | null,
+  headers?: Readonly<Record<string, string>>,
+): Response {
+  const all: Record<string, string> = { ...c.get('responseHeaders') };
+  all['X-Request-Id'] = c.get('requestId');
+  if (body !== null) {
+    const bytes = utf8Length(body);
+    all['Content-Length'] = String(bytes);
+    c.set('bodyBytes', bytes);
+  }
+  if (headers !== undefined) Object.assign(all, headers);
+  c.set('stamped', true);
+  return new Response(body, { status, headers: all });
+}
+
+/** A JSON response (see {@link respond}). */
+export function jsonResponse(
+  c: HttpContext,
+  status: number,
+  value: unknown,
+  headers?: Readonly<Record<string, string>>,
+): Response {
+  const all: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8' };
+  if (headers !== undefined) Object.assign(all, headers);
+  return respond(c, status, JSON.stringify(value), all);
+}
+
+/** The error body for `problem` on this request. */
+export function errorBody(problem: HttpProblem, requestId: string): HttpErrorBody {
+  const error: {
+    code: HttpErrorCode;
+    message: string;
+    requestId: string;
+    details?: unknown;
+  } = { code: problem.code, message: problem.message, requestId };
+  if (problem.details !== undefined) error.details = problem.details;
+  return { error };
+}
+
+/** Answers `problem` in the error format, with its status and headers. */
+export function problemResponse(c: HttpContext, problem: HttpProblem): Response {
+  return jsonResponse(c, problem.status, errorBody(problem, c.get('requestId')), problem.headers);
+}

@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 
+export type { MemoryGuard, MemoryGuardDenialData, MemoryGuardOptions } from './memory-guard.js';
+export { createMemoryGuard } from './memory-guard.js';
 export { openNoFollow } from './open-no-follow.js';
 export type { OpenedPath, PathResolver, ResolvedPath } from './path-resolver.js';
 export { createPathResolver } from './path-resolver.js';

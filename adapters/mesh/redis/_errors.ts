@@ -1,54 +1,5 @@
 import { isSkreaverError, MeshError } from 'skreaver';
-
-/*
- * The same classification as skreaver/memory/redis, kept here because an
- * adapter never imports another adapter's internals.
- */
-
-/** Socket error codes that mean "the server cannot be reached right now". */
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-]);
-
-/** ioredis messages for a connection that is gone or not there yet. */
-const UNREACHABLE_MESSAGES = [
-  'Connection is closed',
-  "Stream isn't writeable",
-  'Command timed out',
-  'Command aborted due to connection close',
-  'None of startup nodes is available',
-  'Failed to refresh slots cache',
-  "Cluster isn't ready",
-];
-
-/** Replies of a server that is up but cannot serve for now. */
-const TRANSIENT_REPLY = /^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN|READONLY)\b/;
-
-interface NativeError {
-  readonly name?: unknown;
-  readonly code?: unknown;
-  readonly message?: unknown;
-}
-
-/** Whether `error` says Redis is unreachable or briefly unable to serve. */
-export function isUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code, message } = error as NativeError;
-  if (name === 'MaxRetriesPerRequestError' || name === 'ClusterAllFailedError') return true;
-  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
-  if (typeof message !== 'string') return false;
-  return (
-    UNREACHABLE_MESSAGES.some((text) => message.includes(text)) || TRANSIENT_REPLY.test(message)
-  );
-}
+import { isUnavailable } from '../../_shared/redis-availability.js';
 
 /** Whether `error` is Redis saying the consumer group (or its stream) does not exist. */
 export function isNoGroup(error: unknown): boolean {

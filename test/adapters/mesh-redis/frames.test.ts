@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { agentId, createMessage, encodeMessage, MeshError, textPayload, topicName } from 'skreaver';
 import { describe, expect, it } from 'vitest';
+import { isUnavailable } from '../../../adapters/_shared/redis-availability.js';
 import { parseEntry } from '../../../adapters/mesh/redis/_dead-letters.js';
-import { isUnavailable, toMeshError } from '../../../adapters/mesh/redis/_errors.js';
+import { toMeshError } from '../../../adapters/mesh/redis/_errors.js';
 import { readChannelFrame, readMailboxEntry } from '../../../adapters/mesh/redis/_frames.js';
 
 // Property tests of what this transport reads from Redis (the shared frame

@@ -1,6 +1,7 @@
 import { MemoryError, ValidationError } from 'skreaver';
 import { describe, expect, it } from 'vitest';
-import { isUnavailable, toMemoryError } from '../../../../adapters/memory/redis/_errors.js';
+import { isUnavailable } from '../../../../adapters/_shared/redis-availability.js';
+import { toMemoryError } from '../../../../adapters/memory/redis/_errors.js';
 
 function withCode(code: string): Error {
   return Object.assign(new Error(`connect ${code} 127.0.0.1:6379`), { code });

@@ -8,7 +8,7 @@ import { ValidationError } from 'skreaver';
 import { describe, expect, it } from 'vitest';
 import { SERVE_USAGE, serveCommand } from '../../../cli/commands/serve.js';
 import { UsageError } from '../../../cli/usage-error.js';
-import { bundle } from './_bundle.js';
+import { bundle } from '../../_support/bundle.js';
 
 function capture() {
   let text = '';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle } from './_bundle.js';
+import { bundle } from '../../_support/bundle.js';
 import { startHarness } from './_harness.js';
 
 let script: string;

@@ -5,7 +5,7 @@ import { createToolRegistry, isSkreaverError, type ToolResult } from 'skreaver';
 import { connectMcp, createMcpHttpHandler, createMcpServer, type McpBridge } from 'skreaver/mcp';
 import { registerStandardTools } from 'skreaver/tools';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bundle } from './_bundle.js';
+import { bundle } from '../../_support/bundle.js';
 import { listen } from './_node-http.js';
 import { alive } from './_spawn.js';
 import { testRegistry } from './_tools.js';

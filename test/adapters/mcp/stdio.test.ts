@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ERROR_META_KEY } from 'skreaver/mcp';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bundle } from './_bundle.js';
+import { bundle } from '../../_support/bundle.js';
 import { rawChild, stdioClient } from './_spawn.js';
 
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
-const root = new URL('../../../', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
 
 /** Resolves `skreaver` and `skreaver/<sub>` to the sources, as the vitest alias does. */
 const sources: Plugin = {
@@ -19,12 +19,12 @@ const sources: Plugin = {
 };
 
 /**
- * Bundles a fixture (with skreaver from source and the SDK) into one ESM
- * file a plain `node` runs, so stdio tests spawn real processes without a
- * build of the package. The same fixtures run unbundled against `dist/`.
+ * Bundles a TypeScript entry (skreaver from source, and its dependencies)
+ * into one ESM file a plain `node` can run, so tests can start real child
+ * processes without a build of the package.
  */
 export async function bundle(entry: string): Promise<string> {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'skreaver-mcp-')), 'child.mjs');
+  const outfile = join(mkdtempSync(join(tmpdir(), 'skreaver-child-')), 'child.mjs');
   await build({
     entryPoints: [entry],
     bundle: true,
@@ -34,8 +34,9 @@ export async function bundle(entry: string): Promise<string> {
     outfile,
     plugins: [sources],
     logLevel: 'silent',
+    // Bundled CommonJS dependencies call require(); give them one.
     banner: {
-      js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+      js: "import { createRequire as __skreaverCreateRequire } from 'node:module'; const require = __skreaverCreateRequire(import.meta.url);",
     },
   });
   return outfile;

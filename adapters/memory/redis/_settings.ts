@@ -1,9 +1,15 @@
-import type { Cluster, Redis, RedisOptions } from 'ioredis';
-import { ValidationError, validateMemoryKey } from 'skreaver';
+import type { RedisOptions } from 'ioredis';
+import type { ValidationError } from 'skreaver';
+import {
+  invalidOption,
+  isCluster,
+  type RedisClient,
+  resolveRedisTarget,
+} from '../../_shared/redis-options.js';
 import type { RedisMemoryOptions } from './options.js';
 
 /** A client the memory talks to: a standalone connection or a cluster. */
-export type Client = Redis | Cluster;
+export type Client = RedisClient;
 
 /** The options after validation, with every default filled in. */
 export interface Settings {
@@ -37,12 +43,7 @@ const CLIENT_SHAPING = [
 ] as const;
 
 function invalid(message: string, data: Record<string, unknown>): ValidationError {
-  return new ValidationError('invalid_options', `redisMemory: ${message}`, { data });
-}
-
-/** Whether `client` is an ioredis Cluster (checked by shape, so any copy of ioredis works). */
-export function isCluster(client: Client): client is Cluster {
-  return (client as { isCluster?: unknown }).isCluster === true;
+  return invalidOption('redisMemory', message, data);
 }
 
 function count(
@@ -67,30 +68,6 @@ function count(
   return value;
 }
 
-function validatePrefix(prefix: unknown): string {
-  if (prefix === '') return '';
-  if (typeof prefix !== 'string') {
-    throw invalid(`prefix must be a string, got ${typeof prefix}.`, { option: 'prefix' });
-  }
-  let valid: string;
-  try {
-    valid = validateMemoryKey(prefix);
-  } catch (error) {
-    throw new ValidationError(
-      'invalid_options',
-      `redisMemory: prefix '${prefix}' must follow the memory-key rules (letters, digits, _ - . : and at most 128 bytes): ${(error as Error).message}`,
-      { data: { option: 'prefix', value: prefix }, cause: error },
-    );
-  }
-  if (valid !== prefix) {
-    throw invalid(`prefix '${prefix}' has surrounding whitespace.`, {
-      option: 'prefix',
-      value: prefix,
-    });
-  }
-  return prefix;
-}
-
 /**
  * Validates the options and fills in the defaults.
  *
@@ -100,42 +77,13 @@ export function resolveSettings(options: RedisMemoryOptions): Settings {
   if (typeof options !== 'object' || options === null) {
     throw invalid('options must be an object.', {});
   }
-  const client = options.client;
-  if (client !== undefined) {
-    if (typeof client !== 'object' || client === null || typeof client.duplicate !== 'function') {
-      throw invalid('client must be an ioredis Redis or Cluster instance.', { option: 'client' });
-    }
-    const clash = CLIENT_SHAPING.filter((name) => options[name] !== undefined);
-    if (clash.length > 0) {
-      throw invalid(
-        `${clash.join(', ')} shape the client redisMemory creates and cannot be combined with client; configure your client instead.`,
-        { option: clash[0] },
-      );
-    }
-  }
-  const url = options.url ?? DEFAULT_URL;
-  if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) {
-    throw invalid(`url must start with redis:// or rediss://, got ${String(url)}.`, {
-      option: 'url',
-    });
-  }
-  const prefix = validatePrefix(options.prefix ?? DEFAULT_PREFIX);
-  const cluster = client !== undefined && isCluster(client);
-  const hashTag = options.hashTag ?? cluster;
-  if (typeof hashTag !== 'boolean') {
-    throw invalid('hashTag must be a boolean.', { option: 'hashTag' });
-  }
-  if (cluster && !hashTag) {
-    throw invalid(
-      'a Cluster client needs hashTag (keys of one memory must share a slot for MGET, MULTI and WATCH).',
-      { option: 'hashTag' },
-    );
-  }
-  if (hashTag && prefix === '') {
-    throw invalid('hashTag needs a non-empty prefix (an empty hash tag {} is ignored by Redis).', {
-      option: 'prefix',
-    });
-  }
+  const { client, url, prefix, hashTag } = resolveRedisTarget(options, {
+    owner: 'redisMemory',
+    clientShaping: CLIENT_SHAPING,
+    clusterReason: 'keys of one memory must share a slot for MGET, MULTI and WATCH',
+    defaultUrl: DEFAULT_URL,
+    defaultPrefix: DEFAULT_PREFIX,
+  });
   const enableOfflineQueue = options.enableOfflineQueue ?? true;
   if (typeof enableOfflineQueue !== 'boolean') {
     throw invalid('enableOfflineQueue must be a boolean.', { option: 'enableOfflineQueue' });
@@ -175,3 +123,5 @@ export function resolveSettings(options: RedisMemoryOptions): Settings {
     redisOptions,
   };
 }
+
+export { isCluster };

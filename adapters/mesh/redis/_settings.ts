@@ -1,17 +1,22 @@
-import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import {
   type Logger,
   type MeshClock,
   type MessageLimits,
   noopLogger,
   systemClock,
-  ValidationError,
-  validateMemoryKey,
+  type ValidationError,
 } from 'skreaver';
+import {
+  invalidOption,
+  isCluster,
+  type RedisClient,
+  resolveRedisTarget,
+} from '../../_shared/redis-options.js';
 import type { RedisMeshTransportOptions } from './options.js';
 
 /** A client the transport talks to: a standalone connection or a cluster. */
-export type Client = Redis | Cluster;
+export type Client = RedisClient;
 
 /** The options after validation, with every default filled in. */
 export interface Settings {
@@ -48,12 +53,7 @@ const CLIENT_SHAPING = [
 ] as const;
 
 function invalid(message: string, data: Record<string, unknown>): ValidationError {
-  return new ValidationError('invalid_options', `redisMesh: ${message}`, { data });
-}
-
-/** Whether `client` is an ioredis Cluster (checked by shape, so any copy of ioredis works). */
-export function isCluster(client: Client): client is Cluster {
-  return (client as { isCluster?: unknown }).isCluster === true;
+  return invalidOption('redisMesh', message, data);
 }
 
 function count(
@@ -73,46 +73,6 @@ function count(
   return value;
 }
 
-function validatePrefix(prefix: unknown): string {
-  if (prefix === '') return '';
-  if (typeof prefix !== 'string') {
-    throw invalid(`prefix must be a string, got ${typeof prefix}.`, { option: 'prefix' });
-  }
-  let valid: string;
-  try {
-    valid = validateMemoryKey(prefix);
-  } catch (error) {
-    throw new ValidationError(
-      'invalid_options',
-      `redisMesh: prefix '${prefix}' must follow the memory-key rules (letters, digits, _ - . : and at most 128 bytes).`,
-      { data: { option: 'prefix', value: prefix }, cause: error },
-    );
-  }
-  if (valid !== prefix) {
-    throw invalid(`prefix '${prefix}' has surrounding whitespace.`, {
-      option: 'prefix',
-      value: prefix,
-    });
-  }
-  return prefix;
-}
-
-function checkClient(options: RedisMeshTransportOptions): Client | undefined {
-  const client = options.client;
-  if (client === undefined) return undefined;
-  if (typeof client !== 'object' || client === null || typeof client.duplicate !== 'function') {
-    throw invalid('client must be an ioredis Redis or Cluster instance.', { option: 'client' });
-  }
-  const clash = CLIENT_SHAPING.filter((name) => options[name] !== undefined);
-  if (clash.length > 0) {
-    throw invalid(
-      `${clash.join(', ')} shape the client redisMesh creates and cannot be combined with client; configure your client instead.`,
-      { option: clash[0] },
-    );
-  }
-  return client;
-}
-
 /**
  * Validates the options and fills in the defaults.
  *
@@ -122,30 +82,14 @@ export function resolveSettings(options: RedisMeshTransportOptions): Settings {
   if (typeof options !== 'object' || options === null) {
     throw invalid('options must be an object.', {});
   }
-  const client = checkClient(options);
-  const url = options.url ?? DEFAULT_URL;
-  if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) {
-    throw invalid(`url must start with redis:// or rediss://, got ${String(url)}.`, {
-      option: 'url',
-    });
-  }
-  const prefix = validatePrefix(options.prefix ?? DEFAULT_PREFIX);
-  const cluster = client !== undefined && isCluster(client);
-  const hashTag = options.hashTag ?? cluster;
-  if (typeof hashTag !== 'boolean') {
-    throw invalid('hashTag must be a boolean.', { option: 'hashTag' });
-  }
-  if (cluster && !hashTag) {
-    throw invalid(
-      'a Cluster client needs hashTag (a mailbox and the dead-letter queue must share a slot for the scripts that move entries between them).',
-      { option: 'hashTag' },
-    );
-  }
-  if (hashTag && prefix === '') {
-    throw invalid('hashTag needs a non-empty prefix (an empty hash tag {} is ignored by Redis).', {
-      option: 'prefix',
-    });
-  }
+  const { client, url, prefix, hashTag } = resolveRedisTarget(options, {
+    owner: 'redisMesh',
+    clientShaping: CLIENT_SHAPING,
+    clusterReason:
+      'a mailbox and the dead-letter queue must share a slot for the scripts that move entries between them',
+    defaultUrl: DEFAULT_URL,
+    defaultPrefix: DEFAULT_PREFIX,
+  });
   if (
     options.redisOptions !== undefined &&
     (typeof options.redisOptions !== 'object' || options.redisOptions === null)
@@ -186,3 +130,5 @@ export function resolveSettings(options: RedisMeshTransportOptions): Settings {
     redisOptions,
   };
 }
+
+export { isCluster };

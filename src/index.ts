@@ -17,4 +17,5 @@ export * from './observability/index.js';
 export type { Principal } from './principal.js';
 export type { Result } from './result.js';
 export * from './security/index.js';
+export * from './timing/index.js';
 export * from './tools/index.js';

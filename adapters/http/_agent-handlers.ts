@@ -130,7 +130,7 @@ export function agentHandlers(deps: AgentHandlerDeps): Record<string, Handler<Ht
       // the request gave up is skipped, and closing the runtime aborts it.
       // That spares two AbortControllers per request on the hottest route.
       const scope = c.get('scope');
-      const report = await pending.run(stepOptions(c, undefined), () => scope.expired);
+      const report = await pending.run(stepOptions(c, undefined), () => scope.timedOut);
       return jsonResponse(c, 200, report);
     },
 

@@ -21,6 +21,12 @@ export interface Instance {
   readonly config: Readonly<Record<string, unknown>>;
   readonly createdAt: number;
   readonly lane: AgentLane;
+  /**
+   * Aborted when the runtime closes: the signal of the steps whose request
+   * gave none. One per instance, since its steps run one at a time, so an
+   * abort signal never gathers a listener per request in flight.
+   */
+  readonly stop: AbortController;
   lastActivityAt: number | null;
   steps: number;
   failures: number;
@@ -93,9 +99,10 @@ export async function runTurn(
   const collector = new StepCollector(instance.id, onEvent, clock);
   instance.collector = collector;
   try {
-    // Without a signal of its own, the step follows the runtime's lifetime,
-    // so closing the runtime does not wait out its deadline.
-    const stepSignal = signal ?? deps.lifetime;
+    // Without a signal of its own, the step follows the runtime's lifetime
+    // (through the instance's own stop signal), so closing the runtime does
+    // not wait out its deadline.
+    const stepSignal = signal ?? instance.stop.signal;
     const stepOptions =
       options.principal === undefined
         ? { signal: stepSignal }

@@ -72,11 +72,15 @@ export function createAgentRegistry(settings: AgentRegistrySettings): InternalAg
   const { types, maxAgents, maxQueueDepth, now, metrics, tracer, lifetime } = settings;
   const instances = new Map<string, Instance>();
   const turnDeps: TurnDeps = { lifetime, clock: new IsoClock(), now, metrics, tracer };
-  // One listener for every waiting step, rather than one each on a shared signal.
+  // One listener for every waiting and running step, rather than one each
+  // on a shared signal (which also set off Node's MaxListeners warning).
   lifetime.addEventListener(
     'abort',
     () => {
-      for (const instance of instances.values()) instance.lane.cancelWaiting(lifetime.reason);
+      for (const instance of instances.values()) {
+        instance.lane.cancelWaiting(lifetime.reason);
+        instance.stop.abort(lifetime.reason);
+      }
     },
     { once: true },
   );
@@ -224,6 +228,7 @@ export function createAgentRegistry(settings: AgentRegistrySettings): InternalAg
       config,
       createdAt: now(),
       lane: new AgentLane(),
+      stop: new AbortController(),
       lastActivityAt: null,
       steps: 0,
       failures: 0,
@@ -231,6 +236,8 @@ export function createAgentRegistry(settings: AgentRegistrySettings): InternalAg
       collector: undefined,
     };
     instances.set(id, instance);
+    // A runtime that closed while the agent was being made stops it at once.
+    if (lifetime.aborted) instance.stop.abort(lifetime.reason);
     return info(instance);
   };
 

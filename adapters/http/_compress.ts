@@ -1,5 +1,6 @@
 import type { HttpContext } from './_context.js';
 import { requestHeader } from './_headers.js';
+import { bodyUnder } from './problem.js';
 
 const COMPRESSIBLE =
   /^\s*(?:application\/(?:json|[\w.-]+\+json|xml|javascript)|text\/(?!event-stream)[\w.+-]+)\s*(?:;|$)/i;
@@ -32,8 +33,7 @@ export function chooseEncoding(accept: string | null): 'gzip' | 'deflate' | unde
  * response; event streams are never compressed (it would hold events back).
  */
 export function compressResponse(c: HttpContext, threshold: number): void {
-  const size = c.get('bodyBytes');
-  if (size !== undefined && size < threshold) return;
+  if (bodyUnder(c, threshold) === true) return;
   const res = c.res;
   if (res.status === 204 || res.status === 206 || c.req.method === 'HEAD') return;
   const headers = res.headers;

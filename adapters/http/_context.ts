@@ -21,8 +21,8 @@ export interface HttpVariables {
   responseHeaders: Readonly<Record<string, string>>;
   /** Set by the runtime's own responses: they already carry the standard headers. */
   stamped: boolean;
-  /** The body size of the runtime's own responses, for compression. */
-  bodyBytes: number | undefined;
+  /** The body of the runtime's own responses, for compression and the response-size metric. */
+  bodyText: string | undefined;
   /** The request's span, when there is a tracer: the parent of the steps it runs. */
   span: Span | undefined;
 }

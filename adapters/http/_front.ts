@@ -1,12 +1,14 @@
 import type { MiddlewareHandler } from 'hono';
+import { createDeadlineQueue } from 'skreaver';
 import { type AdmissionDeps, admit, clientAddress, enter, isProbe } from './_admission.js';
 import { compressResponse } from './_compress.js';
 import type { HttpContext, HttpEnv } from './_context.js';
 import { applyCors, type CorsPolicy } from './_cors.js';
 import { requestHeader } from './_headers.js';
+import { requestIds } from './_request-id.js';
 import { RequestScope } from './_request-scope.js';
 import type { HttpMetrics, HttpTracer } from './metrics.js';
-import { problemResponse, respond } from './problem.js';
+import { problemResponse, respond, utf8Length } from './problem.js';
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
@@ -79,16 +81,18 @@ export function front(deps: FrontDeps): MiddlewareHandler<HttpEnv> {
   const base = Object.freeze({ ...settings.securityHeaders });
   const timing = metrics.httpRequest !== undefined;
   const timeoutMs = settings.limits.requestTimeoutMs;
+  const nextRequestId = requestIds();
+  const deadlines = Object.assign(createDeadlineQueue(timeoutMs), { timeoutMs });
   return async function skreaverFront(c, next) {
     const started = timing ? performance.now() : 0;
     const given = requestHeader(c, 'x-request-id');
-    const requestId = given !== null && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    const requestId = given !== null && REQUEST_ID.test(given) ? given : nextRequestId();
     c.set('requestId', requestId);
     c.set('route', 'unmatched');
     c.set('responseHeaders', base);
     const span = startSpan(tracer, c, requestId, trustProxy);
     if (span !== undefined) c.set('span', span);
-    const scope = new RequestScope(timeoutMs, deps.lifetime);
+    const scope = new RequestScope(deadlines, deps.lifetime);
     c.set('scope', scope);
     try {
       if (cors !== undefined && applyCors(c, cors) === 'preflight') {
@@ -112,7 +116,7 @@ export function front(deps: FrontDeps): MiddlewareHandler<HttpEnv> {
         scope.start(() => timedOut?.(), enter(deps, ip));
         try {
           await Promise.race([next(), timeout]);
-          if (scope.expired && !scope.held) {
+          if (scope.timedOut && !scope.held) {
             metrics.limitExceeded?.('timeout');
             c.res = undefined as unknown as Response;
             c.res = problemResponse(c, scope.timeoutProblem());
@@ -144,8 +148,9 @@ export function front(deps: FrontDeps): MiddlewareHandler<HttpEnv> {
         };
         const length = requestHeader(c, 'content-length');
         if (length !== null && /^\d+$/.test(length)) metric.requestBytes = Number(length);
-        const bytes = c.get('bodyBytes');
-        if (bytes !== undefined && c.get('stamped') === true) metric.responseBytes = bytes;
+        const text = c.get('bodyText');
+        if (text !== undefined && c.get('stamped') === true)
+          metric.responseBytes = utf8Length(text);
         metrics.httpRequest?.(metric);
       }
     }

@@ -26,7 +26,8 @@ export function protector(
     async function skreaverAuth(c, next) {
       if (route !== undefined) c.set('route', route);
       if (auth === undefined) return next();
-      const principal = await authenticate(c, auth, metrics, cache);
+      const found = authenticate(c, auth, metrics, cache);
+      const principal = found instanceof Promise ? await found : found;
       c.set('principal', principal);
       const wait = perPrincipal?.take(principal.id) ?? 0;
       if (wait > 0) {

@@ -1,40 +1,52 @@
+import type { Deadline, DeadlineQueue, Expirable } from 'skreaver';
 import { HttpProblem } from './problem.js';
 
 /**
- * One request's deadline and cleanup. The timer aborts {@link signal} (and so
- * the steps the request runs) when `timeoutMs` passes; the client leaving
- * aborts it too. A streaming handler calls {@link hold} so the scope (its
+ * One request's deadline and cleanup. The deadline aborts {@link signal} (and
+ * so the steps the request runs) when `timeoutMs` passes; the client leaving
+ * aborts it too. Deadlines come from one queue per runtime (one timer for
+ * every request, not a `setTimeout` each). A streaming handler calls {@link hold} so the scope (its
  * in-flight slot and its deadline) outlives the handler until the stream
  * calls {@link finish}.
  */
-export class RequestScope {
+export class RequestScope implements Expirable {
   #controller: AbortController | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #deadline: Deadline | undefined;
   #onExpire: (() => void) | undefined;
   #finished = false;
   #release: (() => void) | undefined;
-  readonly #unfollow: (() => void)[] = [];
+  #unfollow: (() => void)[] | undefined;
   /** Whether the deadline passed. */
-  expired = false;
+  timedOut = false;
   /** Whether a streaming response took over the scope. */
   held = false;
   /** Whether a request body is being read right now (a timeout then blames the client). */
   readingBody = false;
 
   /**
-   * @param timeoutMs - the deadline, from {@link start}.
+   * @param deadlines - the runtime's request deadlines ({@link timeoutMs} long).
    * @param parent - aborts this scope too (the runtime closing).
    */
   constructor(
-    readonly timeoutMs: number,
+    readonly deadlines: DeadlineQueue & { readonly timeoutMs: number },
     readonly parent?: AbortSignal,
   ) {}
+
+  /** The request's time limit, in milliseconds. */
+  get timeoutMs(): number {
+    return this.deadlines.timeoutMs;
+  }
 
   /** Starts the clock; `onExpire` runs once when it runs out. */
   start(onExpire: () => void, release: () => void): void {
     this.#onExpire = onExpire;
     this.#release = release;
-    this.#timer = setTimeout(() => this.expire(), this.timeoutMs);
+    this.#deadline = this.deadlines.start(this);
+  }
+
+  /** The deadline passed (called by the queue). */
+  expired(): void {
+    this.expire();
   }
 
   /** Aborted when the deadline passes or the client goes away; its reason is an {@link HttpProblem}. */
@@ -63,8 +75,8 @@ export class RequestScope {
 
   /** Runs out the clock now. */
   expire(): void {
-    if (this.expired || this.#finished) return;
-    this.expired = true;
+    if (this.timedOut || this.#finished) return;
+    this.timedOut = true;
     this.#controller?.abort(this.timeoutProblem());
     this.#onExpire?.();
     // A held scope (a stream) ends when the stream sees the abort and finishes.
@@ -87,6 +99,7 @@ export class RequestScope {
       return;
     }
     other.addEventListener('abort', abort, { once: true });
+    this.#unfollow ??= [];
     this.#unfollow.push(() => other.removeEventListener('abort', abort));
   }
 
@@ -99,8 +112,8 @@ export class RequestScope {
   finish(): void {
     if (this.#finished) return;
     this.#finished = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    for (const unfollow of this.#unfollow) unfollow();
+    this.#deadline?.cancel();
+    if (this.#unfollow !== undefined) for (const unfollow of this.#unfollow) unfollow();
     const release = this.#release;
     this.#release = undefined;
     release?.();

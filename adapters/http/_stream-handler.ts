@@ -67,7 +67,7 @@ export function streamHandler(deps: StreamHandlerDeps): Handler<HttpEnv> {
         });
         await send('result', report);
       } catch (error) {
-        const problem = scope.expired ? scope.timeoutProblem() : toProblem(error);
+        const problem = scope.timedOut ? scope.timeoutProblem() : toProblem(error);
         if (problem.status >= 500 && problem.code === 'internal_error') {
           logger.error('A streamed step failed unexpectedly.', { requestId, error });
         }

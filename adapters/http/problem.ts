@@ -76,11 +76,20 @@ export function utf8Length(text: string): number {
   return text.length;
 }
 
+/** Whether the body of a response the runtime built is under `bytes` long; undefined for other responses. */
+export function bodyUnder(c: HttpContext, bytes: number): boolean | undefined {
+  const text = c.get('bodyText');
+  if (text === undefined) return undefined;
+  // UTF-8 takes one to three bytes per UTF-16 unit: most bodies are decided without a pass.
+  if (text.length >= bytes) return false;
+  return text.length * 3 < bytes || utf8Length(text) < bytes;
+}
+
 /**
  * A response carrying the request's standard headers (security headers,
- * CORS, `X-Request-Id`) and, for a body, an exact `Content-Length`. Built as
+ * CORS, `X-Request-Id`). Built as
  * a plain `Response` with plain-object headers, which @hono/node-server
- * writes without converting them.
+ * writes without converting them. `headers` win over the standard ones.
  */
 export function respond(
   c: HttpContext,
@@ -88,16 +97,7 @@ export function respond(
   body: string | null,
   headers?: Readonly<Record<string, string>>,
 ): Response {
-  const all: Record<string, string> = { ...c.get('responseHeaders') };
-  all['X-Request-Id'] = c.get('requestId');
-  if (body !== null) {
-    const bytes = utf8Length(body);
-    all['Content-Length'] = String(bytes);
-    c.set('bodyBytes', bytes);
-  }
-  if (headers !== undefined) Object.assign(all, headers);
-  c.set('stamped', true);
-  return new Response(body, { status, headers: all });
+  return build(c, status, body, undefined, headers);
 }
 
 /** A JSON response (see {@link respond}). */
@@ -107,9 +107,31 @@ export function jsonResponse(
   value: unknown,
   headers?: Readonly<Record<string, string>>,
 ): Response {
-  const all: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8' };
+  return build(c, status, JSON.stringify(value), JSON_TYPE, headers);
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function build(
+  c: HttpContext,
+  status: number,
+  body: string | null,
+  contentType: string | undefined,
+  headers: Readonly<Record<string, string>> | undefined,
+): Response {
+  // No Content-Length: every server sets it for a text body (natively),
+  // and measuring UTF-8 here cost a pass over every body; compression and
+  // the size metric measure it only when they need it (responseBytes).
+  const all: Record<string, string> = { 'X-Request-Id': c.get('requestId') };
+  if (body !== null) c.set('bodyText', body);
+  if (contentType !== undefined) all['Content-Type'] = contentType;
   if (headers !== undefined) Object.assign(all, headers);
-  return respond(c, status, JSON.stringify(value), all);
+  const shared = c.get('responseHeaders');
+  for (const name in shared) {
+    if (all[name] === undefined) all[name] = shared[name] as string;
+  }
+  c.set('stamped', true);
+  return new Response(body, { status, headers: all });
 }
 
 /** The error body for `problem` on this request. */

@@ -3,7 +3,7 @@ import type { Memory } from '../memory/memory.js';
 import type { StepMetric } from '../observability/metrics.js';
 import type { Span } from '../observability/tracing.js';
 import type { Principal } from '../principal.js';
-import type { Deadline, DeadlineQueue } from '../tools/_deadlines.js';
+import type { Deadline, DeadlineQueue } from '../timing/deadlines.js';
 import type { ToolCall, ToolResult } from '../tools/tool.js';
 import { createAbortScope } from './_abort-scope.js';
 import { isThenable } from './_async.js';

@@ -3,7 +3,7 @@ import { safeParseAgentId } from '../identifiers/identifiers.js';
 import { inMemoryMemory } from '../memory/in-memory.js';
 import type { Memory } from '../memory/memory.js';
 import { namespaced } from '../memory/namespaced.js';
-import { createDeadlineQueue } from '../tools/_deadlines.js';
+import { createDeadlineQueue } from '../timing/deadlines.js';
 import {
   agentBusy,
   agentDuplicate,

@@ -1,7 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
 import type { Tracer } from '../observability/tracing.js';
-import type { Deadlines } from './_deadlines.js';
+import type { Deadlines } from '../timing/deadlines.js';
 import type { SchemaNode } from './_json-schema-node.js';
 import type { JsonSerialisableOptions } from './output-check.js';
 import type { ToolPolicyHook } from './registry.js';

@@ -3,7 +3,7 @@ import { safeParseToolName } from '../identifiers/identifiers.js';
 import { noopLogger } from '../observability/logger.js';
 import { noopMetrics } from '../observability/metrics.js';
 import { noopTracer } from '../observability/tracing.js';
-import { createDeadlines } from './_deadlines.js';
+import { createDeadlines } from '../timing/deadlines.js';
 import { DispatchCall } from './_dispatch-call.js';
 import { nodeFor } from './_json-schema-compile.js';
 import type { RegistryState, ToolEntry } from './_registry-state.js';

@@ -9,7 +9,7 @@
  * idle holds a timer.
  */
 
-/** Told when its deadline passes. */
+/** Told when its deadline passes (see {@link createDeadlineQueue}). */
 export interface Expirable {
   /** The deadline passed. */
   expired(): void;
@@ -21,13 +21,16 @@ export interface Deadline {
   cancel(): void;
 }
 
-/** Deadlines of one fixed length. */
+/** Deadlines of one fixed length (see {@link createDeadlineQueue}). */
 export interface DeadlineQueue {
   /** Calls `owner.expired()` once the queue's delay has passed, unless cancelled first. */
   start(owner: Expirable): Deadline;
 }
 
-/** Deadlines of any length: one queue (and at most one timer) per length in use. */
+/**
+ * Deadlines of any length: one queue (and at most one timer) per length in use.
+ * @internal
+ */
 export interface Deadlines {
   /** Calls `owner.expired()` once `delayMs` has passed, unless cancelled first. */
   start(delayMs: number, owner: Expirable): Deadline;
@@ -120,12 +123,31 @@ class Queue implements DeadlineQueue {
   }
 }
 
-/** Creates a {@link DeadlineQueue} whose deadlines all lie `delayMs` after their start. */
+/**
+ * Creates a {@link DeadlineQueue} whose deadlines all lie `delayMs` after
+ * their start: for many short-lived operations with one timeout (requests,
+ * steps), it costs one timer for all of them instead of a `setTimeout` and a
+ * `clearTimeout` each. Owners are told in the order their deadlines started.
+ *
+ * @example
+ * ```ts
+ * const deadlines = createDeadlineQueue(30_000);
+ * const deadline = deadlines.start({ expired: () => controller.abort() });
+ * try {
+ *   await work(controller.signal);
+ * } finally {
+ *   deadline.cancel();
+ * }
+ * ```
+ */
 export function createDeadlineQueue(delayMs: number): DeadlineQueue {
   return new Queue(delayMs);
 }
 
-/** Creates {@link Deadlines}; a length's queue is dropped once none of its deadlines is pending. */
+/**
+ * Creates {@link Deadlines}; a length's queue is dropped once none of its deadlines is pending.
+ * @internal
+ */
 export function createDeadlines(): Deadlines {
   const queues = new Map<number, Queue>();
   return {

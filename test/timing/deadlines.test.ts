@@ -3,7 +3,7 @@ import {
   createDeadlineQueue,
   createDeadlines,
   type Expirable,
-} from '../../src/tools/_deadlines.js';
+} from '../../src/timing/deadlines.js';
 
 function owner(log: string[], name: string): Expirable {
   return { expired: () => log.push(name) };

@@ -1,0 +1,6 @@
+export {
+  createDeadlineQueue,
+  type Deadline,
+  type DeadlineQueue,
+  type Expirable,
+} from './deadlines.js';

@@ -46,6 +46,28 @@ describe('concurrency', () => {
     expect(results).toEqual(['done: first', 'done: other', 'done: second']);
   });
 
+  it('runs steps of many agents at once without piling listeners on one signal', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const h = await start();
+      const ids = Array.from({ length: 30 }, (_, i) => `wide-${i}`);
+      for (const id of ids) await h.create('gated', id);
+      const answers = ids.map((id) => h.post(`/agents/${id}/observe`, { input: id }, 'agent'));
+      await h.gate.whenStarted(ids.length);
+      h.gate.releaseAll();
+      expect((await Promise.all(answers)).map((r) => r.status)).toEqual(Array(30).fill(200));
+      // Node reports a listener leak asynchronously.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('answers many concurrent batches, steps and status reads', async () => {
     const h = await start();
     await h.create('echo', 'many');

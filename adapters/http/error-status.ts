@@ -1,36 +1,17 @@
-import type { ErrorCode } from 'skreaver';
+import { ERROR_CODES, type ErrorCode } from 'skreaver';
 
 /**
  * Codes only the HTTP layer produces: failures of the request itself rather
- * than of an agent, a tool or a credential. They appear in error bodies next
- * to the core's codes.
+ * than of an agent, a tool or a credential. They are the core's `http` error
+ * family (`ERROR_CODES.http`) and appear in error bodies next to the other codes.
  */
-export const HTTP_ONLY_ERROR_CODES = [
-  /** No route has this path. */
-  'route_not_found',
-  /** The path exists but not with this method; the `Allow` header lists those that do. */
-  'method_not_allowed',
-  /** The body is not `application/json` (or a `+json` type). */
-  'unsupported_media_type',
-  /** A per-IP, per-principal or global token bucket is empty; see `Retry-After`. */
-  'rate_limited',
-  /** The response was not ready within `limits.requestTimeoutMs`; the work was aborted. */
-  'request_timeout',
-  /** The client did not send the whole request (headers or body) in time. */
-  'client_timeout',
-  /** The request's header section is larger than the server accepts. */
-  'headers_too_large',
-  /** The server is shutting down and takes no new work. */
-  'shutting_down',
-  /** An unexpected failure; the message says nothing more, the server log has the cause. */
-  'internal_error',
-] as const;
+export const HTTP_ONLY_ERROR_CODES: typeof ERROR_CODES.http = ERROR_CODES.http;
 
 /** One of {@link HTTP_ONLY_ERROR_CODES}. */
-export type HttpOnlyErrorCode = (typeof HTTP_ONLY_ERROR_CODES)[number];
+export type HttpOnlyErrorCode = (typeof ERROR_CODES.http)[number];
 
-/** Every code an error body may carry: the core's codes and the HTTP layer's own. */
-export type HttpErrorCode = ErrorCode | HttpOnlyErrorCode;
+/** Every code an error body may carry: any `ErrorCode`, the `http` family included. */
+export type HttpErrorCode = ErrorCode;
 
 /**
  * The one table from error code to HTTP status. Every failure the runtime

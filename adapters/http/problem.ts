@@ -1,4 +1,4 @@
-import { isSkreaverError } from 'skreaver';
+import { isSkreaverError, SkreaverError } from 'skreaver';
 import type { HttpContext } from './_context.js';
 import { type HttpErrorBody, type HttpErrorCode, httpStatusOf } from './error-status.js';
 
@@ -13,9 +13,11 @@ export interface HttpProblemOptions {
 }
 
 /**
- * A failure the runtime answers with an error body. Handlers throw it (or
- * return `problemResponse`); the app's error handler turns anything
- * else into one through `toProblem`.
+ * A failure the runtime answers with an error body: a {@link SkreaverError}
+ * with any code (the `http` family's own, or a core code), extra response
+ * headers and `details` for the body. Handlers throw it (or return
+ * `problemResponse`); the app's error handler turns anything else into one
+ * through `toProblem`.
  *
  * @example
  * ```ts
@@ -26,12 +28,10 @@ export interface HttpProblemOptions {
  * });
  * ```
  */
-export class HttpProblem extends Error {
-  /** Always `HttpProblem`. */
-  override readonly name = 'HttpProblem';
-  /** The error code; the status follows from `HTTP_ERROR_STATUS`. */
-  readonly code: HttpErrorCode;
-  /** What goes to `error.details`. */
+export class HttpProblem extends SkreaverError<HttpErrorCode> {
+  /** The `instanceof` brand of HTTP problems. */
+  static override readonly brand: string = 'HttpProblem';
+  /** What goes to `error.details` (also the error's `data`). */
   readonly details: unknown;
   /** Extra response headers. */
   readonly headers: Readonly<Record<string, string>> | undefined;
@@ -41,8 +41,7 @@ export class HttpProblem extends Error {
    * @param message - what went wrong and what to do, for the client.
    */
   constructor(code: HttpErrorCode, message: string, options: HttpProblemOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, { cause: options.cause, data: options.details });
     this.details = options.details;
     this.headers = options.headers;
   }

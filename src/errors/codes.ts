@@ -148,6 +148,30 @@ export const ERROR_CODES = {
     /** The peer broke the MCP protocol (malformed JSON-RPC, unexpected result shape). */
     'mcp_protocol',
   ],
+  /**
+   * Failures of an HTTP request itself rather than of an agent, a tool or a
+   * credential; `skreaver/http` answers them with its `HttpProblem`.
+   */
+  http: [
+    /** No route has this path. */
+    'route_not_found',
+    /** The path exists but not with this method; the `Allow` header lists those that do. */
+    'method_not_allowed',
+    /** The body is not `application/json` (or a `+json` type). */
+    'unsupported_media_type',
+    /** A per-IP, per-principal or global rate limit is used up; see `Retry-After`. */
+    'rate_limited',
+    /** The response was not ready within the request's time limit; its work was aborted. */
+    'request_timeout',
+    /** The client did not send the whole request (headers or body) in time. */
+    'client_timeout',
+    /** The request's header section is larger than the server accepts. */
+    'headers_too_large',
+    /** The server is shutting down and takes no new work. */
+    'shutting_down',
+    /** An unexpected failure; the message says nothing more, the server log has the cause. */
+    'internal_error',
+  ],
 } as const;
 
 /** Names of the error families. */

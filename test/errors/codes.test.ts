@@ -34,6 +34,17 @@ describe('ERROR_CODES', () => {
           "agent_not_found",
           "agent_duplicate",
         ],
+        "http": [
+          "route_not_found",
+          "method_not_allowed",
+          "unsupported_media_type",
+          "rate_limited",
+          "request_timeout",
+          "client_timeout",
+          "headers_too_large",
+          "shutting_down",
+          "internal_error",
+        ],
         "mcp": [
           "mcp_unavailable",
           "mcp_timeout",
@@ -114,6 +125,7 @@ describe('ERROR_CODES', () => {
       | 'auth'
       | 'mesh'
       | 'mcp'
+      | 'http'
     >();
     expectTypeOf<(typeof ERROR_CODES)[ErrorFamily][number]>().toEqualTypeOf<ErrorCode>();
     expect(Object.keys(ERROR_CODES)).toEqual([
@@ -127,6 +139,7 @@ describe('ERROR_CODES', () => {
       'auth',
       'mesh',
       'mcp',
+      'http',
     ]);
   });
 });

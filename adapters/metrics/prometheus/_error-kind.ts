@@ -27,6 +27,7 @@ const FAMILY_KIND: Readonly<Record<ErrorFamily, ErrorKind>> = {
   auth: 'auth',
   mesh: 'network',
   mcp: 'network',
+  http: 'network',
 };
 
 // Codes whose family default would mislead an operator reading the kind.
@@ -54,6 +55,15 @@ const CODE_KIND: Readonly<Partial<Record<ErrorCode, ErrorKind>>> = {
   message_invalid: 'parse',
   message_too_large: 'parse',
   dead_letter_not_found: 'unknown',
+  route_not_found: 'config',
+  method_not_allowed: 'config',
+  unsupported_media_type: 'parse',
+  rate_limited: 'resource',
+  request_timeout: 'timeout',
+  client_timeout: 'timeout',
+  headers_too_large: 'parse',
+  shutting_down: 'resource',
+  internal_error: 'internal',
 };
 
 /** Builds the code -> kind table once per recorder (no module state). */

@@ -35,3 +35,26 @@ describe('requestIds', () => {
     expect(requestIds()().slice(0, 24)).not.toBe(requestIds()().slice(0, 24));
   });
 });
+
+describe('HttpProblem and the status table', () => {
+  it('is a SkreaverError whose http codes are the core http family', async () => {
+    const { ERROR_CODES, isSkreaverError, SkreaverError } = await import('skreaver');
+    const { HTTP_ERROR_STATUS, HTTP_ONLY_ERROR_CODES, HttpProblem } = await import('skreaver/http');
+    const problem = new HttpProblem('rate_limited', 'Slow down.', {
+      details: { limit: 1 },
+      headers: { 'Retry-After': '1' },
+    });
+    expect(isSkreaverError(problem)).toBe(true);
+    expect(problem).toBeInstanceOf(SkreaverError);
+    expect(problem.status).toBe(429);
+    expect(problem.toJSON()).toEqual({
+      name: 'HttpProblem',
+      code: 'rate_limited',
+      message: 'Slow down.',
+      data: { limit: 1 },
+    });
+    expect(HTTP_ONLY_ERROR_CODES).toEqual(ERROR_CODES.http);
+    // Every code has a status, and the table has nothing else.
+    expect(Object.keys(HTTP_ERROR_STATUS).sort()).toEqual(Object.values(ERROR_CODES).flat().sort());
+  });
+});

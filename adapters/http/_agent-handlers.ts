@@ -4,12 +4,15 @@ import type { InternalAgentRegistry, InternalStepOptions, PendingStep } from './
 import { readJsonBody } from './_body.js';
 import type { HttpContext, HttpEnv } from './_context.js';
 import type { ResolvedSettings } from './_resolve-options.js';
-import type { StepReport } from './agent-types.js';
+import type { QueueMetrics, StepReport } from './agent-types.js';
 import { HttpProblem, jsonResponse, respond, toProblem } from './problem.js';
 
 /** What the agent handlers need. */
 export interface AgentHandlerDeps {
   readonly settings: ResolvedSettings;
+  /** Requests in flight, for the runtime's load factor. */
+  readonly state: { readonly inFlight: number };
+  readonly now: () => number;
   readonly registry: InternalAgentRegistry;
   readonly schemas: Readonly<Record<string, CompiledJsonSchema>>;
 }
@@ -68,8 +71,8 @@ function normalise(body: CreateBody): {
 
 /** The handlers of the `/agents` routes that answer JSON. */
 export function agentHandlers(deps: AgentHandlerDeps): Record<string, Handler<HttpEnv>> {
-  const { settings, registry, schemas } = deps;
-  const { maxBodyBytes, maxBatchParallel } = settings.limits;
+  const { settings, registry, schemas, state, now } = deps;
+  const { maxBodyBytes, maxBatchParallel, maxInFlight } = settings.limits;
 
   const stepOptions = (c: HttpContext, signal: AbortSignal | undefined): InternalStepOptions => {
     const principal = c.get('principal');
@@ -111,6 +114,35 @@ export function agentHandlers(deps: AgentHandlerDeps): Record<string, Handler<Ht
       if (info === undefined) throw notFound(id);
       const { status, queued, steps, failures, lastActivityAt } = info;
       return jsonResponse(c, 200, { id, status, queued, steps, failures, lastActivityAt });
+    },
+
+    getAgentQueueMetrics: (c) => {
+      const id = agentIdParam(c);
+      const metrics = registry.queueMetrics(id);
+      if (metrics === undefined) throw notFound(id);
+      return jsonResponse(c, 200, metrics);
+    },
+
+    getQueueMetrics: (c) => {
+      const all = registry.list().flatMap((agent) => registry.queueMetrics(agent.id) ?? []);
+      const sum = (pick: (m: QueueMetrics) => number): number =>
+        all.reduce((total, m) => total + pick(m), 0);
+      const timed = all.filter((m) => m.avgProcessingTimeMs > 0);
+      const total: QueueMetrics = {
+        agentId: null,
+        queueSize: sum((m) => m.queueSize),
+        activeRequests: sum((m) => m.activeRequests),
+        totalProcessed: sum((m) => m.totalProcessed),
+        totalTimeouts: sum((m) => m.totalTimeouts),
+        totalRejections: sum((m) => m.totalRejections),
+        avgProcessingTimeMs:
+          timed.length === 0
+            ? 0
+            : Math.round((sum((m) => m.avgProcessingTimeMs) / timed.length) * 1000) / 1000,
+        loadFactor: state.inFlight / maxInFlight,
+        timestamp: new Date(now()).toISOString(),
+      };
+      return jsonResponse(c, 200, total);
     },
 
     deleteAgent: async (c) => {

@@ -1,5 +1,12 @@
-import { type CompiledJsonSchema, type Coordinator, CoordinatorError, type Span } from 'skreaver';
+import {
+  type CompiledJsonSchema,
+  type Coordinator,
+  CoordinatorError,
+  isSkreaverError,
+  type Span,
+} from 'skreaver';
 import type { AgentLane, Turn } from './_agent-lane.js';
+import type { RollingMean } from './_rolling-mean.js';
 import type { IsoClock } from './_step-events.js';
 import { StepCollector } from './_step-events.js';
 import type { AgentStepOptions, HttpAgentType, StepReport } from './agent-types.js';
@@ -30,6 +37,12 @@ export interface Instance {
   lastActivityAt: number | null;
   steps: number;
   failures: number;
+  /** Steps that ran out of time or were dropped from the queue after their request did. */
+  timeouts: number;
+  /** Steps refused with `agent_busy`. */
+  rejections: number;
+  /** Durations of the last steps, for the queue metrics. */
+  readonly durations: RollingMean;
   removing: Promise<void> | undefined;
   collector: StepCollector | undefined;
 }
@@ -86,6 +99,8 @@ export async function runTurn(
       signal?.removeEventListener('abort', onAbort);
     }
     if (abandoned?.() === true || signal?.aborted === true || deps.lifetime.aborted) {
+      // Observe abandons a step only when its request ran out of time.
+      if (abandoned?.() === true) instance.timeouts++;
       instance.lane.leave();
       throw (
         signal?.reason ??
@@ -125,11 +140,13 @@ export async function runTurn(
     return collector.report(action, now());
   } catch (error) {
     instance.failures++;
+    if (isSkreaverError(error, 'step_timeout')) instance.timeouts++;
     throw error;
   } finally {
     instance.collector = undefined;
     instance.lastActivityAt = now();
     instance.lane.record(collector.durationMs);
+    instance.durations.add(collector.durationMs);
     instance.lane.leave();
   }
 }

@@ -14,6 +14,7 @@ import {
   type TurnDeps,
 } from './_agent-instance.js';
 import { AgentLane } from './_agent-lane.js';
+import { RollingMean } from './_rolling-mean.js';
 import { IsoClock } from './_step-events.js';
 import type {
   AgentCreateContext,
@@ -21,6 +22,7 @@ import type {
   CreateAgentRequest,
   HttpAgentRegistry,
   HttpAgentType,
+  QueueMetrics,
 } from './agent-types.js';
 import type { HttpMetrics, HttpTracer } from './metrics.js';
 
@@ -105,6 +107,22 @@ export function createAgentRegistry(settings: AgentRegistrySettings): InternalAg
     config: instance.config,
   });
 
+  const queueMetrics = (instance: Instance): QueueMetrics => {
+    const active = instance.lane.running ? 1 : 0;
+    const queued = instance.lane.queued;
+    return {
+      agentId: instance.id,
+      queueSize: queued,
+      activeRequests: active,
+      totalProcessed: instance.steps + instance.failures,
+      totalTimeouts: instance.timeouts,
+      totalRejections: instance.rejections,
+      avgProcessingTimeMs: Math.round(instance.durations.mean * 1000) / 1000,
+      loadFactor: (active + queued) / (1 + maxQueueDepth),
+      timestamp: new Date(now()).toISOString(),
+    };
+  };
+
   const live = (id: string): Instance => {
     const instance = instances.get(id);
     if (instance === undefined || instance.removing !== undefined) throw notFound(id);
@@ -136,6 +154,7 @@ export function createAgentRegistry(settings: AgentRegistrySettings): InternalAg
     }
     const turn = instance.lane.take(maxQueueDepth);
     if (turn === undefined) {
+      instance.rejections++;
       const retryAfterMs = Math.max(1000, Math.ceil(instance.lane.expectedWaitMs()));
       throw new CoordinatorError(
         'agent_busy',
@@ -232,6 +251,9 @@ export function createAgentRegistry(settings: AgentRegistrySettings): InternalAg
       lastActivityAt: null,
       steps: 0,
       failures: 0,
+      timeouts: 0,
+      rejections: 0,
+      durations: new RollingMean(100),
       removing: undefined,
       collector: undefined,
     };
@@ -248,6 +270,10 @@ export function createAgentRegistry(settings: AgentRegistrySettings): InternalAg
     types: () => [...types.keys()].sort(),
     create,
     list: () => [...instances.values()].map(info),
+    queueMetrics: (id) => {
+      const instance = instances.get(id);
+      return instance === undefined ? undefined : queueMetrics(instance);
+    },
     get: (id) => {
       const instance = instances.get(id);
       return instance === undefined ? undefined : info(instance);

@@ -14,6 +14,8 @@ export type HttpOperationId =
   | 'observeAgentStream'
   | 'batchObserve'
   | 'deleteAgent'
+  | 'getAgentQueueMetrics'
+  | 'getQueueMetrics'
   | 'getOpenApi'
   | 'getDocs';
 
@@ -27,6 +29,8 @@ export const HTTP_ROUTE_PERMISSIONS: Readonly<Record<string, string | null>> = O
   listAgents: 'metrics:view',
   getAgent: 'metrics:view',
   getAgentStatus: 'metrics:view',
+  getAgentQueueMetrics: 'metrics:view',
+  getQueueMetrics: 'metrics:view',
   createAgent: 'agent:manage',
   deleteAgent: 'agent:manage',
   observeAgent: 'tool:execute',
@@ -186,6 +190,26 @@ export const ROUTES: readonly RouteDefinition[] = [
     access: 'protected',
     responses: { 200: { description: 'The status', schema: 'AgentStatus' } },
     errors: agentErrors,
+  },
+  {
+    operationId: 'getAgentQueueMetrics',
+    method: 'GET',
+    path: '/agents/{id}/queue/metrics',
+    tag: 'agents',
+    summary: "An instance's queue: waiting and running steps, totals, timing, load",
+    access: 'protected',
+    responses: { 200: { description: 'The queue metrics', schema: 'QueueMetrics' } },
+    errors: agentErrors,
+  },
+  {
+    operationId: 'getQueueMetrics',
+    method: 'GET',
+    path: '/queue/metrics',
+    tag: 'agents',
+    summary: 'Queue metrics of every instance together (agentId: null)',
+    access: 'protected',
+    responses: { 200: { description: 'The queue metrics', schema: 'QueueMetrics' } },
+    errors: [],
   },
   {
     operationId: 'observeAgent',

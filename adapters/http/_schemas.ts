@@ -214,6 +214,31 @@ export function buildSchemas(settings: SchemaSettings): Record<string, JsonSchem
       },
       required: ['id', 'status', 'queued', 'steps', 'failures', 'lastActivityAt'],
     },
+    QueueMetrics: {
+      type: 'object',
+      properties: {
+        agentId: { type: ['string', 'null'], description: 'null for the whole runtime' },
+        queueSize: { type: 'integer', minimum: 0 },
+        activeRequests: { type: 'integer', minimum: 0 },
+        totalProcessed: { type: 'integer', minimum: 0 },
+        totalTimeouts: { type: 'integer', minimum: 0 },
+        totalRejections: { type: 'integer', minimum: 0 },
+        avgProcessingTimeMs: { type: 'number', minimum: 0 },
+        loadFactor: { type: 'number', minimum: 0 },
+        timestamp: { type: 'string', format: 'date-time' },
+      },
+      required: [
+        'agentId',
+        'queueSize',
+        'activeRequests',
+        'totalProcessed',
+        'totalTimeouts',
+        'totalRejections',
+        'avgProcessingTimeMs',
+        'loadFactor',
+        'timestamp',
+      ],
+    },
     ObserveRequest: {
       type: 'object',
       properties: {

@@ -75,6 +75,34 @@ export interface AgentInfo {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Queue metrics (the original's `/queue/metrics` routes): for one agent
+ * (`agentId` set) or the whole runtime (`agentId: null`).
+ */
+export interface QueueMetrics {
+  /** The agent, or null for the whole runtime. */
+  readonly agentId: string | null;
+  /** Steps waiting behind running ones. */
+  readonly queueSize: number;
+  /** Steps running now (at most one per agent). */
+  readonly activeRequests: number;
+  /** Steps that ended, with an action or a failure. */
+  readonly totalProcessed: number;
+  /** Steps that ran out of time (`step_timeout`), or left the queue because their request did. */
+  readonly totalTimeouts: number;
+  /** Steps refused because the agent's queue was full (`agent_busy`). */
+  readonly totalRejections: number;
+  /** Mean duration of the last 100 steps, in milliseconds (runtime: the mean over agents that ran any). */
+  readonly avgProcessingTimeMs: number;
+  /**
+   * How full it is, from 0 to 1: for an agent, (running + queued) / (1 +
+   * `limits.maxQueueDepth`); for the runtime, requests in flight / `limits.maxInFlight`.
+   */
+  readonly loadFactor: number;
+  /** When the figures were taken, ISO 8601. */
+  readonly timestamp: string;
+}
+
 /** One tool call of a step, as reported to HTTP clients. */
 export interface ToolCallReport {
   /** The tool called. */
@@ -159,6 +187,8 @@ export interface HttpAgentRegistry {
   list(): AgentInfo[];
   /** One instance, or undefined. */
   get(id: string): AgentInfo | undefined;
+  /** One instance's queue metrics, or undefined for an unknown id. */
+  queueMetrics(id: string): QueueMetrics | undefined;
   /**
    * Runs one step; one agent's steps run one at a time, in arrival order.
    * @throws `CoordinatorError` `agent_not_found`, `agent_busy` (queue full;

@@ -188,7 +188,7 @@ export function createHttpRuntime(options: HttpRuntimeOptions): HttpRuntime {
       startedAt: now(),
       now,
     }),
-    ...agentHandlers({ settings, registry: agents, schemas: compiled }),
+    ...agentHandlers({ settings, state, now, registry: agents, schemas: compiled }),
     observeAgentStream: streamHandler({
       registry: agents,
       schema: compiled.ObserveRequest,

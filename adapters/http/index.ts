@@ -16,6 +16,7 @@ export type {
   CreateAgentRequest,
   HttpAgentRegistry,
   HttpAgentType,
+  QueueMetrics,
   StepEventReport,
   StepReport,
   ToolCallReport,

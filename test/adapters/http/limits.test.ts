@@ -149,6 +149,71 @@ describe('queues and overload', () => {
     expect(((await (await second).json()) as { result: string }).result).toBe('done: 2');
   });
 
+  it('reports queue metrics per agent and for the runtime', async () => {
+    const h = await start({ limits: { maxQueueDepth: 1 } });
+    await h.create('gated', 'qm');
+    await h.create('echo', 'qe');
+    expect((await h.post('/agents/qe/observe', { input: 'hi' }, 'agent')).status).toBe(200);
+    const first = h.post('/agents/qm/observe', { input: '1' }, 'agent');
+    await h.gate.whenStarted(1);
+    const second = h.post('/agents/qm/observe', { input: '2' }, 'agent');
+    await until(async () => {
+      const status = (await (await h.request('/agents/qm/status')).json()) as { queued: number };
+      return status.queued === 1;
+    });
+    expect((await h.post('/agents/qm/observe', { input: '3' }, 'agent')).status).toBe(429);
+
+    type Metrics = Record<string, unknown>;
+    const busy = (await (
+      await h.request('/agents/qm/queue/metrics', { as: 'viewer' })
+    ).json()) as Metrics;
+    expect(busy).toMatchObject({
+      agentId: 'qm',
+      queueSize: 1,
+      activeRequests: 1,
+      totalProcessed: 0,
+      totalRejections: 1,
+      totalTimeouts: 0,
+      loadFactor: 1,
+    });
+    h.gate.release();
+    await h.gate.whenStarted(2);
+    h.gate.release();
+    await Promise.all([first, second]);
+
+    const idle = (await (await h.request('/agents/qm/queue/metrics')).json()) as Metrics;
+    expect(idle).toMatchObject({
+      queueSize: 0,
+      activeRequests: 0,
+      totalProcessed: 2,
+      loadFactor: 0,
+    });
+    expect(idle.avgProcessingTimeMs).toBeGreaterThan(0);
+    const all = (await (await h.request('/queue/metrics')).json()) as Metrics;
+    expect(all).toMatchObject({
+      agentId: null,
+      queueSize: 0,
+      totalProcessed: 3,
+      totalRejections: 1,
+    });
+    expect(Date.parse(String(all.timestamp))).not.toBeNaN();
+    expect((await h.request('/agents/nobody/queue/metrics')).status).toBe(404);
+    expect((await h.request('/queue/metrics', { as: 'none' })).status).toBe(401);
+  });
+
+  it('counts a step that runs out of time as a timeout', async () => {
+    const h = await start({ coordinator: { stepTimeoutMs: 50 } });
+    await h.create('gated', 'slow');
+    const answer = await h.post('/agents/slow/observe', { input: 'x' }, 'agent');
+    expect((await errorOf(answer)).code).toBe('step_timeout');
+    h.gate.releaseAll();
+    const metrics = (await (await h.request('/agents/slow/queue/metrics')).json()) as {
+      totalTimeouts: number;
+      totalProcessed: number;
+    };
+    expect(metrics).toMatchObject({ totalTimeouts: 1, totalProcessed: 1 });
+  });
+
   it('answers 503 resource_exhausted over maxInFlight; probes still answer', async () => {
     const h = await start({ limits: { maxInFlight: 2 } });
     await h.create('gated', 'g1');

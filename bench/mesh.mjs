@@ -1,10 +1,13 @@
 // Mesh overhead, in one run against one Redis:
 // - request/reply round trips over the Redis mesh (two nodes, a `replyHandler`
 //   agent on one, the requester on the other) against raw ioredis ping-pong
-//   between two connections: LPUSH + BRPOP, and XADD + XREAD BLOCK; and
-//   against the Redis calls the mesh makes (consumer groups, XREADGROUP,
-//   XDEL + XACK) done by hand, to separate the cost of Streams from the
-//   cost of the mesh;
+//   between two connections: LPUSH + BRPOP, and XADD + XREAD BLOCK; against
+//   a consumer-group ping-pong (both ways through a stream, as the mesh's
+//   replies went before they got their own lane); and against the Redis calls
+//   the mesh makes, done by hand (the request through a script that checks
+//   the depth and XADDs, XREADGROUP, then the reply PUBLISHed to the
+//   requesting node in the same write as the XDEL + XACK and the next read),
+//   to separate the cost of Redis from the cost of the mesh;
 // - addressed-message throughput over the Redis mesh (a sender node, a
 //   receiver node joined with `concurrency`) against raw XADD / XREADGROUP /
 //   XACK with the same window and batch size;
@@ -209,12 +212,48 @@ export async function run() {
     await replied;
   };
 
-  const latency = { mesh: [], list: [], stream: [], group: [] };
+  // The mesh's own Redis calls, without the mesh: the request through a
+  // depth-checking script on a command connection, a blocking XREADGROUP on
+  // the server's reader, and the reply PUBLISHed to the client's channel in
+  // the same write as the XDEL + XACK and the next XREADGROUP.
+  const [dc, dr, ds] = [connect(), connect(), connect()];
+  const [dbox, dchan] = [`${prefix}raw:dbox`, `${prefix}raw:dchan`];
+  await dc.xgroup('CREATE', dbox, 'g', '$', 'MKSTREAM');
+  const enqueue = await dc.script(
+    'LOAD',
+    "local n = redis.call('XLEN', KEYS[1]) if n >= tonumber(ARGV[1]) then return {0, n} end redis.call('XADD', KEYS[1], '*', 'm', ARGV[2]) return {1, n + 1}",
+  );
+  let gotDirect = () => {};
+  ds.on('message', () => gotDirect());
+  await ds.subscribe(dchan);
+  const directLoop = (async () => {
+    let acked = null;
+    for (;;) {
+      const p = dr.pipeline();
+      if (acked !== null)
+        p.publish(dchan, 'x'.repeat(100)).xdel(dbox, acked).xack(dbox, 'g', acked);
+      p.xreadgroup('GROUP', 'g', 'c', 'COUNT', 1, 'BLOCK', 1000, 'STREAMS', dbox, '>');
+      const results = await p.exec().catch(() => null);
+      if (results === null || dr.status !== 'ready') return;
+      const got = results[results.length - 1][1];
+      acked = got === null ? null : got[0][1][0][0];
+    }
+  })();
+  const directRoundTrip = async () => {
+    const replied = new Promise((resolve) => {
+      gotDirect = resolve;
+    });
+    await dc.evalsha(enqueue, 1, dbox, 1_000_000, 'x'.repeat(100));
+    await replied;
+  };
+
+  const latency = { mesh: [], list: [], stream: [], group: [], direct: [] };
   const cases = {
     mesh: meshRoundTrip,
     list: listRoundTrip,
     stream: streamRoundTrip,
     group: groupRoundTrip,
+    direct: directRoundTrip,
   };
   const labels = Object.keys(cases);
   // Warm-up, then one round trip of each case in turn (the order flipping
@@ -232,9 +271,10 @@ export async function run() {
   await Promise.all([listServer, streamServer]);
   gpr.disconnect();
   gsr.disconnect();
-  await Promise.all(groupLoops);
+  dr.disconnect();
+  await Promise.all([...groupLoops, directLoop]);
   await Promise.all([client.close(), server.close()]);
-  for (const c of [a, b, sa, sb, gpc, gsc]) await c.quit();
+  for (const c of [a, b, sa, sb, gpc, gsc, dc, ds]) await c.quit();
 
   // --- throughput ----------------------------------------------------------
   const sender = await redisMesh(meshOptions);
@@ -333,6 +373,7 @@ export async function run() {
       list: stats(latency.list),
       stream: stats(latency.stream),
       group: stats(latency.group),
+      direct: stats(latency.direct),
     },
     throughput: {
       mesh: median(rates.mesh),
@@ -350,7 +391,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `\nRequest/reply, ${ROUNDS * ROUND_TRIPS} sequential round trips of each case, interleaved one by one (ms):`,
   );
-  const { mesh, list, stream, group } = r.latency;
+  const { mesh, list, stream, group, direct } = r.latency;
   table([
     ['case', 'p50', 'p99', 'p50 ratio mesh/raw', 'p99 ratio mesh/raw'],
     ['redisMesh request/reply (two nodes)', fmt(mesh.p50, 3), fmt(mesh.p99, 3), '', ''],
@@ -369,11 +410,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       fmt(mesh.p99 / stream.p99),
     ],
     [
-      "raw consumer-group ping-pong (the mesh's Redis calls)",
+      'raw consumer-group ping-pong (reply through a stream)',
       fmt(group.p50, 3),
       fmt(group.p99, 3),
       fmt(mesh.p50 / group.p50),
       fmt(mesh.p99 / group.p99),
+    ],
+    [
+      "raw script + XREADGROUP + PUBLISH reply (the mesh's Redis calls)",
+      fmt(direct.p50, 3),
+      fmt(direct.p99, 3),
+      fmt(mesh.p50 / direct.p50),
+      fmt(mesh.p99 / direct.p99),
     ],
   ]);
   console.log(

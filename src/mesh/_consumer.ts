@@ -7,7 +7,7 @@ import type { DeadLetter, DeadLetterReason, DeliveryFailure } from './dead-lette
 import type { MessageHandler } from './mesh.js';
 import type { AddressedMessage } from './message.js';
 import { newMessageId } from './message.js';
-import type { RequestTracker } from './patterns/request-reply.js';
+import type { RequestTracker } from './patterns/_request-tracker.js';
 import type { TransportConsumer, TransportDelivery } from './transport.js';
 
 /** A joined agent's mailbox consumer. */
@@ -34,12 +34,24 @@ export async function startConsumer(
   concurrency: number,
 ): Promise<MailboxConsumer> {
   const { options, events } = rt;
+  const { visibilityTimeoutMs } = options;
+  /** Deliveries being handled, oldest first. */
   const active = new Set<Running>();
   let closed = false;
+  /**
+   * One timer for the whole consumer, set for the oldest asynchronous
+   * delivery: every delivery has the same visibility timeout, so deadlines
+   * come in the order of `active`, and a delivery starts no timer of its own
+   * (this runs once per message).
+   */
+  let deadlineTimer: TimerHandle | undefined;
+  /** The delivery the timer was set for: due when it fires, whatever the clock says. */
+  let armedFor: Running | undefined;
 
   class Running {
     settled = false;
-    timer: TimerHandle | undefined;
+    /** Whether the handler returned a promise (only those can time out). */
+    timed = false;
     constructor(
       readonly delivery: TransportDelivery,
       readonly message: AddressedMessage,
@@ -91,6 +103,32 @@ export async function startConsumer(
       }
       return true;
     }
+  }
+
+  function armDeadline(): void {
+    if (deadlineTimer !== undefined || closed) return;
+    for (const running of active) {
+      if (!running.timed) continue;
+      const wait = running.started + visibilityTimeoutMs - options.clock.now();
+      armedFor = running;
+      deadlineTimer = rt.timers.start(onDeadline, wait);
+      return;
+    }
+    armedFor = undefined;
+  }
+
+  function onDeadline(): void {
+    const due = armedFor;
+    deadlineTimer = undefined;
+    const now = options.clock.now();
+    for (const running of [...active]) {
+      if (!running.timed) continue;
+      if (running !== due && running.started + visibilityTimeoutMs > now) break;
+      const error = handlerTimeout(visibilityTimeoutMs);
+      running.ctx.abort(error);
+      running.fail(error);
+    }
+    armDeadline();
   }
 
   function logTransport(what: string, error: unknown): void {
@@ -150,13 +188,7 @@ export async function startConsumer(
       return;
     }
     if (message.kind === 'reply') {
-      if (!requests.resolve(message)) {
-        const dropped = options.metrics.meshMessageDropped;
-        dropped?.call(options.metrics, { reason: 'late_reply' });
-        if (events.wants('message_dropped')) {
-          events.emit({ type: 'message_dropped', reason: 'late_reply', message });
-        }
-      }
+      requests.accept(message);
       delivery.ack().then(undefined, (error: unknown) => logTransport('ack', error));
       return;
     }
@@ -191,26 +223,16 @@ export async function startConsumer(
       running.succeed();
       return;
     }
-    const timer = rt.timers.start(() => {
-      const error = handlerTimeout(options.visibilityTimeoutMs);
-      ctx.abort(error);
-      running.fail(error);
-    }, options.visibilityTimeoutMs);
-    running.timer = timer;
+    running.timed = true;
+    armDeadline();
     result.then(
-      () => {
-        timer.cancel();
-        running.succeed();
-      },
-      (error: unknown) => {
-        timer.cancel();
-        running.fail(error);
-      },
+      () => running.succeed(),
+      (error: unknown) => running.fail(error),
     );
   }
 
   const consumer: TransportConsumer = await rt.transport.consume(agent, {
-    visibilityTimeoutMs: options.visibilityTimeoutMs,
+    visibilityTimeoutMs,
     prefetch: concurrency,
     deliver,
   });
@@ -223,9 +245,11 @@ export async function startConsumer(
       closed = true;
       // Abandon running handlers: no ack or nack may follow; the transport
       // makes their messages visible again.
+      deadlineTimer?.cancel();
+      deadlineTimer = undefined;
+      armedFor = undefined;
       for (const running of [...active]) {
         running.settled = true;
-        running.timer?.cancel();
         running.ctx.abort(reason);
       }
       active.clear();

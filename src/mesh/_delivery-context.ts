@@ -2,7 +2,7 @@ import type { AgentId } from '../identifiers/identifiers.js';
 import type { MeshRuntime } from './_runtime.js';
 import type { DeliveryContext, ReplyOptions } from './mesh.js';
 import type { MeshMessage, MessagePayload } from './message.js';
-import { sendReply } from './patterns/request-reply.js';
+import { sendReply } from './patterns/_reply-sender.js';
 
 /**
  * The context of one delivery. The AbortController is made only when a

@@ -9,7 +9,7 @@ import {
   backpressureLevel,
 } from './backpressure.js';
 import type { AddressedMessage } from './message.js';
-import type { MeshTransport } from './transport.js';
+import type { EnqueueResult, MeshTransport } from './transport.js';
 
 /** Mailbox sends with backpressure, and the levels this node has seen. */
 export interface Sender {
@@ -50,26 +50,45 @@ export function createSender(
     );
   }
 
+  function sent(message: AddressedMessage): void {
+    options.metrics.meshMessageSent?.call(options.metrics, { kind: message.kind });
+  }
+
+  /** The mailbox was full: refuse, or wait for room (`mode: 'wait'`). */
+  async function retry(message: AddressedMessage, max: number, depth: number): Promise<void> {
+    if (options.backpressureMode === 'reject') throw refuse(message.to, depth, 0);
+    const started = options.clock.now();
+    let last = depth;
+    for (;;) {
+      const waited = options.clock.now() - started;
+      if (waited >= options.maxWaitMs) throw refuse(message.to, last, waited);
+      await timers.sleep(Math.min(options.pollIntervalMs, options.maxWaitMs - waited));
+      assertOpen();
+      const result = await transport.enqueue(message, max);
+      observe(message.to, result.depth);
+      last = result.depth;
+      if (result.accepted) break;
+    }
+    sent(message);
+  }
+
   return {
     observe,
-    async enqueue(message, bypass) {
+    // Not async: an accepted send (nearly every one) resolves with no extra promise turns.
+    enqueue(message, bypass) {
       const max = bypass ? Number.POSITIVE_INFINITY : options.criticalDepth;
-      let result = await transport.enqueue(message, max);
-      observe(message.to, result.depth);
-      if (!result.accepted) {
-        if (options.backpressureMode === 'reject') throw refuse(message.to, result.depth, 0);
-        const started = options.clock.now();
-        for (;;) {
-          const waited = options.clock.now() - started;
-          if (waited >= options.maxWaitMs) throw refuse(message.to, result.depth, waited);
-          await timers.sleep(Math.min(options.pollIntervalMs, options.maxWaitMs - waited));
-          assertOpen();
-          result = await transport.enqueue(message, max);
-          observe(message.to, result.depth);
-          if (result.accepted) break;
-        }
+      let accepted: Promise<EnqueueResult>;
+      try {
+        accepted = transport.enqueue(message, max);
+      } catch (error) {
+        // A transport should reject, not throw; either way the caller gets a rejection.
+        return Promise.reject(error);
       }
-      options.metrics.meshMessageSent?.call(options.metrics, { kind: message.kind });
+      return accepted.then((result) => {
+        observe(message.to, result.depth);
+        if (!result.accepted) return retry(message, max, result.depth);
+        sent(message);
+      });
     },
   };
 }

@@ -1,18 +1,43 @@
 import type { AgentId, TopicName } from '../identifiers/identifiers.js';
 import { safeParseAgentId, safeParseTopicName } from '../identifiers/identifiers.js';
+import { IDENTIFIER_RULES } from '../identifiers/rules.js';
 import { utf8ByteLength } from '../memory/_utf8.js';
 import { messageInvalid, messageTooLarge } from './errors.js';
 import type { ResolvedMessageLimits } from './limits.js';
 import type { MessageHeaders } from './message.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/*
+ * Every message checks a few ids and agent names, sent and received, so the
+ * common valid case takes a short path: a UUID checked by character codes
+ * (a case-insensitive regex costs several times that), and agent ids and
+ * topics that are plainly valid (the characters and byte limit of
+ * IDENTIFIER_RULES, no surrounding whitespace) accepted without the
+ * identifier parser's trim and result object.
+ */
+const PLAIN_AGENT_ID = /^[A-Za-z0-9_-]+$/;
+const PLAIN_TOPIC = /^[A-Za-z0-9_.-]+$/;
+
+function isHex(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x61 && code <= 0x66) ||
+    (code >= 0x41 && code <= 0x46)
+  );
+}
 
 /** Longest correlation id accepted, in UTF-16 code units. */
 export const MAX_CORRELATION_ID_LENGTH = 256;
 
 /** Whether `value` is a UUID in any letter case. */
 export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && value.length === 36 && UUID.test(value);
+  if (typeof value !== 'string' || value.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const code = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== 0x2d) return false;
+    } else if (!isHex(code)) return false;
+  }
+  return true;
 }
 
 /**
@@ -20,6 +45,13 @@ export function isUuid(value: unknown): value is string {
  * refuses surrounding whitespace, which the identifier parsers would trim.
  */
 export function checkAgent(value: unknown, field: string, exact = false): AgentId {
+  if (
+    typeof value === 'string' &&
+    value.length <= IDENTIFIER_RULES.agentId.maxBytes &&
+    PLAIN_AGENT_ID.test(value)
+  ) {
+    return value as AgentId;
+  }
   const parsed = safeParseAgentId(value);
   if (!parsed.ok || (exact && parsed.value !== value)) {
     throw messageInvalid(
@@ -34,6 +66,13 @@ export function checkAgent(value: unknown, field: string, exact = false): AgentI
 
 /** A topic name; see {@link checkAgent}. */
 export function checkTopic(value: unknown, field: string, exact = false): TopicName {
+  if (
+    typeof value === 'string' &&
+    value.length <= IDENTIFIER_RULES.topicName.maxBytes &&
+    PLAIN_TOPIC.test(value)
+  ) {
+    return value as TopicName;
+  }
   const parsed = safeParseTopicName(value);
   if (!parsed.ok || (exact && parsed.value !== value)) {
     throw messageInvalid(
@@ -80,11 +119,16 @@ export function checkPositiveInteger(value: unknown, field: string): number {
 
 const EMPTY_HEADERS: MessageHeaders = Object.freeze({});
 
-/** Headers: a plain object of non-empty names to string values, within the size limit. */
+/**
+ * Headers: a plain object of non-empty names to string values, within the
+ * size limit. A copy unless `copy` is false (a freshly decoded object,
+ * which nobody else holds).
+ */
 export function checkHeaders(
   value: unknown,
   field: string,
   limits: ResolvedMessageLimits,
+  copy = true,
 ): MessageHeaders {
   if (value === undefined || value === null) return EMPTY_HEADERS;
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -94,7 +138,7 @@ export function checkHeaders(
       field,
     );
   }
-  let bytes = 0;
+  let units = 0;
   let count = 0;
   for (const name in value) {
     if (!Object.hasOwn(value, name)) continue;
@@ -106,10 +150,21 @@ export function checkHeaders(
         field,
       );
     }
-    bytes += utf8ByteLength(name) + utf8ByteLength(item);
+    units += name.length + item.length;
     count++;
   }
-  if (bytes > limits.maxHeaderBytes) throw messageTooLarge('headers', bytes, limits.maxHeaderBytes);
+  // Each UTF-16 code unit is 1 to 3 UTF-8 bytes: measure only when the
+  // length alone cannot tell (this runs on every send and receive).
+  const limit = limits.maxHeaderBytes;
+  if (units * 3 > limit) {
+    let bytes = 0;
+    for (const name in value) {
+      if (!Object.hasOwn(value, name)) continue;
+      bytes += utf8ByteLength(name) + utf8ByteLength((value as Record<string, string>)[name] ?? '');
+    }
+    if (bytes > limit) throw messageTooLarge('headers', bytes, limit);
+  }
+  if (count === 0) return EMPTY_HEADERS;
   // A copy, so a caller changing its object after sending changes nothing in flight.
-  return count === 0 ? EMPTY_HEADERS : { ...(value as MessageHeaders) };
+  return copy ? { ...(value as MessageHeaders) } : (value as MessageHeaders);
 }

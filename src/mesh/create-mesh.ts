@@ -17,7 +17,7 @@ import type { Mesh, MeshEvent } from './mesh.js';
 import type { AddressedMessage, MeshMessage } from './message.js';
 import { newMessageId } from './message.js';
 import type { CreateMeshOptions } from './options.js';
-import { createRequestTracker } from './patterns/request-reply.js';
+import { createRequestTracker } from './patterns/_request-tracker.js';
 
 /**
  * Builds the `Mesh` contract on a transport. Everything that is not moving
@@ -115,7 +115,7 @@ export function createMesh(options: CreateMeshOptions): Mesh {
       try {
         await presence.claim(id);
         try {
-          await fanout.listenToBroadcasts();
+          await Promise.all([fanout.listenToBroadcasts(), requests.listen()]);
           const consumer = await startConsumer(rt, requests, id, handler, concurrency);
           if (closing !== undefined) {
             await consumer.close(meshClosed());
@@ -150,8 +150,13 @@ export function createMesh(options: CreateMeshOptions): Mesh {
       return message.id;
     },
 
-    async request(draft, requestOptions) {
-      return requests.request(draft, requestOptions);
+    request(draft, requestOptions) {
+      // Not async (one promise less per request), but never throws either.
+      try {
+        return requests.request(draft, requestOptions);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
 
     async publish(topic, draft) {
@@ -222,11 +227,11 @@ export function createMesh(options: CreateMeshOptions): Mesh {
     close() {
       closing ??= (async () => {
         const reason = meshClosed();
-        requests.rejectAll(reason);
+        const replies = requests.close(reason);
         presence.stop();
         const agents = [...members.keys()];
         await Promise.allSettled(agents.map((agent) => leave(agent)));
-        await fanout.close(reason);
+        await Promise.allSettled([fanout.close(reason), replies]);
         timers.clear(() => meshClosed());
         if (closeTransport) await transport.close();
         events.clear();

@@ -15,6 +15,7 @@ import {
   type ResolvedMessageLimits,
 } from './limits.js';
 import {
+  type AddressedMessage,
   type MeshMessage,
   type MessageDraft,
   type MessageHeaders,
@@ -46,11 +47,16 @@ export interface CreateMessageOptions {
 /** Fills in the limits left out. */
 export function resolveLimits(limits: MessageLimits | undefined): ResolvedMessageLimits {
   if (limits === undefined) return DEFAULT_MESSAGE_LIMITS;
-  return { ...DEFAULT_MESSAGE_LIMITS, ...stripUndefined(limits) };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  // Runs on every decode: no allocation when nothing differs from the defaults.
+  const { maxPayloadBytes, maxHeaderBytes, maxJsonDepth } = limits;
+  if (maxPayloadBytes === undefined && maxHeaderBytes === undefined && maxJsonDepth === undefined) {
+    return DEFAULT_MESSAGE_LIMITS;
+  }
+  return {
+    maxPayloadBytes: maxPayloadBytes ?? DEFAULT_MESSAGE_LIMITS.maxPayloadBytes,
+    maxHeaderBytes: maxHeaderBytes ?? DEFAULT_MESSAGE_LIMITS.maxHeaderBytes,
+    maxJsonDepth: maxJsonDepth ?? DEFAULT_MESSAGE_LIMITS.maxJsonDepth,
+  };
 }
 
 /**
@@ -104,6 +110,37 @@ export function buildMessage(
   }
   if (draft.ttlMs !== undefined) message.ttlMs = checkPositiveInteger(draft.ttlMs, 'ttlMs');
   return message as MeshMessage;
+}
+
+/**
+ * A reply to a delivered request: like {@link buildMessage}, but the
+ * addresses and the correlation id come from a message that was validated
+ * on its way in (and the sender is a joined agent), so only the payload and
+ * headers are checked. This runs once per request/reply.
+ */
+export function buildReply(
+  to: AgentId,
+  correlationId: string,
+  from: AgentId | undefined,
+  payload: MessagePayload,
+  headers: MessageHeaders | undefined,
+  limits: ResolvedMessageLimits,
+  timestamp: number,
+): AddressedMessage {
+  checkPayload(payload, limits);
+  // The field order of buildMessage, so both make objects of one shape.
+  const message: Mutable = {
+    id: newMessageId(),
+    kind: 'reply',
+    payload,
+    headers: checkHeaders(headers, 'headers', limits),
+    timestamp,
+    attempt: 1,
+  };
+  message.to = to;
+  if (from !== undefined) message.from = from;
+  message.correlationId = correlationId;
+  return message as AddressedMessage;
 }
 
 interface Mutable {

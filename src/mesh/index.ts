@@ -70,7 +70,12 @@ export type {
 } from './patterns/pipeline.js';
 export { createPipeline, PIPELINE_STAGE_HEADER } from './patterns/pipeline.js';
 export type { RemoteErrorData, RequestTimeoutData } from './patterns/request-reply.js';
-export { REPLY_ERROR_HEADER, replyError, replyHandler } from './patterns/request-reply.js';
+export {
+  REPLY_ERROR_HEADER,
+  REPLY_TO_HEADER,
+  replyError,
+  replyHandler,
+} from './patterns/request-reply.js';
 export type {
   Supervisor,
   SupervisorOptions,
@@ -86,6 +91,7 @@ export type {
   InvalidFrame,
   MeshTransport,
   PresenceStore,
+  ReplyListener,
   TransportChannel,
   TransportConsumer,
   TransportDelivery,

@@ -131,7 +131,8 @@ export type MeshEvent =
   | {
       /** A frame did not decode (mailbox frames are also dead-lettered). */
       readonly type: 'message_invalid';
-      readonly source: 'mailbox' | 'topic' | 'broadcast';
+      /** Where it came from; `reply`: a reply sent straight to this node. */
+      readonly source: 'mailbox' | 'topic' | 'broadcast' | 'reply';
       readonly agent?: AgentId;
       readonly topic?: TopicName;
       readonly error: MeshError;

@@ -83,6 +83,12 @@ export type ChannelListener = (
   invalid?: InvalidFrame,
 ) => void;
 
+/**
+ * Receives the replies sent straight to this node; exactly one argument is
+ * set. Must not throw.
+ */
+export type ReplyListener = (message: AddressedMessage | undefined, invalid?: InvalidFrame) => void;
+
 /** An active channel subscription. */
 export interface TransportSubscription {
   /** Stops the listener; idempotent. */
@@ -124,6 +130,24 @@ export interface MeshTransport {
   publish(channel: TransportChannel, message: TopicMessage | BroadcastMessage): Promise<void>;
   /** Listens to a channel; resolves once messages published afterwards will arrive. */
   subscribe(channel: TransportChannel, listener: ChannelListener): Promise<TransportSubscription>;
+  /**
+   * Optional, together with `listenReplies`: the fast lane for replies.
+   * Sends `reply` straight to the node `node` (a mesh's `nodeId`) instead of
+   * through the requester's mailbox, **at most once**: it is not stored, not
+   * acknowledged and not redelivered, and nothing waits behind the
+   * requester's mailbox. Resolves once the transport has taken the reply
+   * (it may still be lost; the request then ends with `mesh_timeout`).
+   * `via` is the agent that answers: a transport may send the reply in the
+   * same write as that agent's next acknowledgements. Without these two
+   * methods, replies go through the requester's mailbox.
+   */
+  sendReply?(node: string, reply: AddressedMessage, via: AgentId | undefined): Promise<void>;
+  /**
+   * Optional, together with `sendReply`: starts passing the replies sent to
+   * `node` to `listener`; resolves once replies sent afterwards will arrive.
+   * Undecodable frames go to the listener as `(undefined, invalid)`.
+   */
+  listenReplies?(node: string, listener: ReplyListener): Promise<TransportSubscription>;
   /** Presence entries. */
   readonly presence: PresenceStore;
   /** Dead letters. */

@@ -10,6 +10,7 @@ import {
   checkPositiveInteger,
   checkTopic,
 } from './_validate.js';
+import { encodeWireText } from './_wire-encode.js';
 import { resolveLimits } from './create-message.js';
 import { messageInvalid, messageTooLarge } from './errors.js';
 import type { MessageLimits } from './limits.js';
@@ -31,6 +32,8 @@ export interface DecodeMessageOptions extends MessageLimits {
 
 const KINDS: ReadonlySet<string> = new Set(['direct', 'request', 'reply', 'topic', 'broadcast']);
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+/** What `toISOString` writes (and so what every encoder here sends): parsed as it is. */
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * The JSON wire form of a message (see docs/mesh.md for the field table).
@@ -45,6 +48,15 @@ const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d
  * ```
  */
 export function encodeMessage(message: MeshMessage): string {
+  return encodeWireText(message, MESH_WIRE_VERSION) ?? encodeWireObject(message);
+}
+
+/**
+ * The wire text through a wire object: what the hand-written encoder writes,
+ * for any input (the reference it is tested against).
+ * @internal
+ */
+export function encodeWireObject(message: MeshMessage): string {
   return JSON.stringify({
     v: MESH_WIRE_VERSION,
     id: message.id,
@@ -125,7 +137,8 @@ export function decodeMessage(frame: unknown, options: DecodeMessageOptions = {}
     id,
     kind,
     payload,
-    headers: checkHeaders(wire.metadata, 'metadata', limits),
+    // The parsed object is this message's own: no copy.
+    headers: checkHeaders(wire.metadata, 'metadata', limits, false),
     timestamp: decodeTimestamp(required(wire, 'timestamp')),
     attempt: wire.attempt === undefined ? 1 : checkPositiveInteger(wire.attempt, 'attempt'),
   };
@@ -182,6 +195,10 @@ function decodePayload(value: unknown): MessagePayload {
 }
 
 function decodeTimestamp(value: unknown): number {
+  if (typeof value === 'string' && CANONICAL_TIME.test(value)) {
+    const ms = Date.parse(value);
+    if (Number.isFinite(ms)) return ms;
+  }
   const match = typeof value === 'string' ? RFC3339.exec(value) : null;
   if (match !== null) {
     // Date.parse reads milliseconds only; finer digits are cut, not rounded.

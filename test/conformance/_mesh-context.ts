@@ -42,6 +42,8 @@ export interface MeshSuiteConfig extends MeshOptions {
 export interface MeshSuiteContext {
   readonly runner: ConformanceRunner;
   readonly config: MeshSuiteConfig;
+  /** Whether the transport under test sends replies straight to the requesting node. */
+  readonly directReplies: boolean;
   test(name: string, fn: (t: MeshTestContext) => Promise<void>, timeoutMs?: number): void;
 }
 

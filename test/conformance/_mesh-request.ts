@@ -1,4 +1,4 @@
-import { jsonPayload, replyError, replyHandler, textPayload } from 'skreaver';
+import { jsonPayload, REPLY_TO_HEADER, replyError, replyHandler, textPayload } from 'skreaver';
 import { assert, assertEqual, assertRejects, sleep } from './_assert.js';
 import { type MeshSuiteContext, text } from './_mesh-context.js';
 
@@ -94,6 +94,74 @@ export function defineRequestTests(suite: MeshSuiteContext): void {
       const data = (error as { data?: { remote?: { message?: string } } }).data;
       assertEqual(data?.remote?.message, 'no can do', 'the remote error message');
     });
+
+    test('replies go back to the node that asked, each to its own request', async (t) => {
+      const [one, two, three] = [await t.node(), await t.node(), await t.node()];
+      const [server, left, right] = [t.id('server'), t.id('left'), t.id('right')];
+      await three.join(
+        server,
+        replyHandler((m) => textPayload(`${m.from}:${text(m)}`)),
+        { concurrency: 4 },
+      );
+      await one.join(left, () => {});
+      await two.join(right, () => {});
+      const asked = [1, 2, 3].flatMap((n) => [
+        one.request({ from: left, to: server, payload: textPayload(`l${n}`) }),
+        two.request({ from: right, to: server, payload: textPayload(`r${n}`) }),
+      ]);
+      const replies = (await Promise.all(asked)).map((reply) => [reply.to, text(reply)]);
+      assertEqual(
+        replies,
+        [1, 2, 3].flatMap((n) => [
+          [left, `${left}:l${n}`],
+          [right, `${right}:r${n}`],
+        ]),
+        'every requester gets the answer to its own request',
+      );
+    });
+
+    if (suite.directReplies) {
+      test('a reply reaches a requester whose own mailbox is busy', async (t) => {
+        const [one, two] = [await t.node(), await t.node()];
+        const [client, server] = [t.id('client'), t.id('server')];
+        const headers: (string | undefined)[] = [];
+        await two.join(
+          server,
+          replyHandler((m) => {
+            headers.push(m.headers[REPLY_TO_HEADER]);
+            return textPayload('pong');
+          }),
+        );
+        let release: () => void = () => {};
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const started: string[] = [];
+        const handled: string[] = [];
+        // Concurrency 1: while this handler waits, nothing else of the
+        // client's mailbox is delivered. The reply does not go there.
+        await one.join(client, async (message) => {
+          started.push(text(message));
+          await gate;
+          handled.push(text(message));
+        });
+        await one.send({ to: client, payload: textPayload('busy') });
+        await t.waitFor(() => started.length === 1, 'the busy message to be delivered');
+        try {
+          const reply = await one.request({
+            from: client,
+            to: server,
+            payload: textPayload('ping'),
+          });
+          assertEqual(text(reply), 'pong', 'the reply, while the mailbox is busy');
+          assertEqual(headers, [one.nodeId], 'the request names the requesting node');
+          assertEqual(handled, [], 'the busy handler is still waiting');
+        } finally {
+          release();
+        }
+        await t.waitFor(() => handled.length === 1, 'the busy message to be handled');
+      });
+    }
 
     test('a request needs a sender joined on this node; reply works only on requests', async (t) => {
       const mesh = await t.node();

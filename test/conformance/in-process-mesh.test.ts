@@ -16,11 +16,12 @@ const objects = inProcessNetwork();
 runMeshConformance('inProcessMesh()', (config) => inProcessMesh({ ...config, network: objects }), {
   runner,
   rawFrames: rawFrames(objects),
+  directReplies: true,
 });
 
 const wire = inProcessNetwork();
 runMeshConformance(
   'inProcessMesh({ serialize: true })',
   (config) => inProcessMesh({ ...config, network: wire, serialize: true }),
-  { runner, rawFrames: rawFrames(wire), visibilityTimeoutMs: 200 },
+  { runner, rawFrames: rawFrames(wire), visibilityTimeoutMs: 200, directReplies: true },
 );

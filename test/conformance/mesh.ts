@@ -40,6 +40,13 @@ export interface MeshConformanceOptions {
    */
   readonly rawFrames?: RawFrames;
   /**
+   * The transport sends replies straight to the requesting node
+   * (`MeshTransport.sendReply` / `listenReplies`): a reply then does not wait
+   * behind the requester's own mailbox. Absent: that test is skipped.
+   * @defaultValue false
+   */
+  readonly directReplies?: boolean;
+  /**
    * Closes a node after its test.
    * @defaultValue `mesh.close()`
    */
@@ -87,6 +94,7 @@ export function runMeshConformance(
   const suite: MeshSuiteContext = {
     runner,
     config,
+    directReplies: options.directReplies ?? false,
     test(testName, fn, timeoutMs) {
       runner.it(
         testName,

@@ -1,14 +1,57 @@
 import { describe, expect, it } from 'vitest';
-import type { DeadLetter, MeshMetricsRecorder } from '../../src/index.js';
+import type {
+  DeadLetter,
+  DeliveryContext,
+  MeshClock,
+  MeshMetricsRecorder,
+  MeshTransport,
+} from '../../src/index.js';
 import {
   agentId,
   createMesh,
   inMemoryDeadLetterStore,
   inProcessMesh,
   inProcessNetwork,
+  inProcessTransport,
+  REPLY_TO_HEADER,
   textPayload,
 } from '../../src/index.js';
+import { networkState } from '../../src/mesh/in-process/network.js';
 import { rejection } from '../memory/_helpers.js';
+
+/** A clock that moves only when told, firing due timers in order. */
+function manualClock(): MeshClock & { advance(to: number): Promise<void> } {
+  let now = 0;
+  let nextId = 0;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const id = nextId++;
+      timers.set(id, { at: now + ms, fn });
+      return id;
+    },
+    clearTimeout(handle) {
+      timers.delete(handle as number);
+    },
+    async advance(to) {
+      await settle();
+      for (;;) {
+        let due: [number, { at: number; fn: () => void }] | undefined;
+        for (const item of timers)
+          if (item[1].at <= to && (!due || item[1].at < due[1].at)) due = item;
+        if (due === undefined) break;
+        timers.delete(due[0]);
+        now = due[1].at;
+        due[1].fn();
+        await settle();
+      }
+      now = to;
+      await settle();
+    },
+  };
+}
 
 const [a, b] = [agentId('a'), agentId('b')];
 
@@ -135,5 +178,95 @@ describe('inProcessMesh', () => {
     expect(got).toEqual([textPayload('over the wire')]);
     await plain.close();
     await wire.close();
+  });
+
+  it('each request times out after its own timeout, however many share a timer', async () => {
+    const clock = manualClock();
+    const mesh = inProcessMesh({ clock, presenceTtlMs: 1e9, visibilityTimeoutMs: 1e6 });
+    const held: DeliveryContext[] = [];
+    await mesh.join(b, (_m, ctx) => new Promise<void>(() => held.push(ctx)), { concurrency: 8 });
+    await mesh.join(a, () => {});
+    const settled: string[] = [];
+    const ask = (name: string, timeoutMs: number) =>
+      mesh.request({ from: a, to: b, payload: textPayload(name) }, { timeoutMs }).then(
+        () => settled.push(`${name} replied at ${clock.now()}`),
+        (error: { code?: string }) => settled.push(`${name} ${error.code} at ${clock.now()}`),
+      );
+    const r1 = ask('r1', 100);
+    await clock.advance(50);
+    const r2 = ask('r2', 100);
+    const r3 = ask('r3', 30);
+    await clock.advance(60);
+    await held[0]?.reply(textPayload('done'));
+    await clock.advance(200);
+    await Promise.all([r1, r2, r3]);
+    expect(settled).toEqual([
+      'r1 replied at 60',
+      'r3 mesh_timeout at 80',
+      'r2 mesh_timeout at 150',
+    ]);
+    await mesh.close();
+  });
+
+  it('each delivery gets its own visibility timeout, however many share a timer', async () => {
+    const clock = manualClock();
+    const mesh = inProcessMesh({ clock, presenceTtlMs: 1e9, visibilityTimeoutMs: 100 });
+    const timedOut: string[] = [];
+    const release: (() => void)[] = [];
+    await mesh.join(
+      b,
+      (message, ctx) =>
+        new Promise<void>((resolve) => {
+          const name = message.payload.type === 'text' ? message.payload.data : '';
+          ctx.signal.addEventListener('abort', () => timedOut.push(`${name} at ${clock.now()}`));
+          release.push(resolve);
+        }),
+      { concurrency: 2 },
+    );
+    await mesh.send({ to: b, payload: textPayload('first') });
+    await clock.advance(50);
+    await mesh.send({ to: b, payload: textPayload('second') });
+    await clock.advance(60);
+    release[0]?.();
+    await clock.advance(120);
+    expect(timedOut).toEqual([]);
+    await clock.advance(150);
+    expect(timedOut).toEqual(['second at 150']);
+    await mesh.close();
+  });
+
+  it('frames sent straight to a node that are not replies are reported, not used', async () => {
+    const network = inProcessNetwork();
+    const mesh = inProcessMesh({ network });
+    await mesh.join(a, () => {});
+    const reasons: string[] = [];
+    mesh.on('message_invalid', (event) => {
+      const data = event.error.data as { reason?: string } | undefined;
+      reasons.push(`${event.source}:${data?.reason}`);
+    });
+    const state = networkState(network);
+    state.sendReply(mesh.nodeId, '{nope');
+    state.sendReply(mesh.nodeId, '{"v":2}');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(reasons).toEqual(['reply:malformed_json', 'reply:unknown_version']);
+    await mesh.close();
+  });
+
+  it('without the fast lane, replies come back through the requester mailbox', async () => {
+    const network = inProcessNetwork();
+    const { sendReply: _send, listenReplies: _listen, ...plain } = inProcessTransport(network);
+    const transport: MeshTransport = plain;
+    const server = createMesh({ transport: inProcessTransport(network) });
+    const client = createMesh({ transport });
+    const headers: (string | undefined)[] = [];
+    await server.join(b, async (message, ctx) => {
+      headers.push(message.headers[REPLY_TO_HEADER]);
+      await ctx.reply(textPayload('pong'));
+    });
+    await client.join(a, () => {});
+    const reply = await client.request({ from: a, to: b, payload: textPayload('ping') });
+    expect([reply.payload, headers]).toEqual([textPayload('pong'), [undefined]]);
+    await client.close();
+    await server.close();
   });
 });

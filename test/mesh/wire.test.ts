@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   agentId,
@@ -11,6 +12,9 @@ import {
   textPayload,
   topicName,
 } from '../../src/index.js';
+import { isoTimestamp } from '../../src/mesh/_wire-encode.js';
+import type { MeshMessage } from '../../src/mesh/message.js';
+import { encodeWireObject } from '../../src/mesh/wire.js';
 
 const ID = '550e8400-e29b-41d4-a716-446655440000';
 const at = () => Date.parse('2026-01-01T12:00:00.123Z');
@@ -159,5 +163,63 @@ describe('mesh wire format', () => {
     } catch (error) {
       expect(isSkreaverError(error, 'message_invalid')).toBe(true);
     }
+  });
+
+  it('writes the timestamp exactly as toISOString does', () => {
+    const edges = [0, 1, 999, 86_399_999, 86_400_000, 951_782_400_000, 4_107_542_399_999];
+    for (const ms of [...edges, 253_402_300_799_999, Date.UTC(2000, 1, 29, 23, 59, 59, 9)]) {
+      expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (ms) => {
+        expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 20_000 },
+    );
+    // Outside the fast range (and for fractions), the Date path: the same text or the same error.
+    expect(isoTimestamp(-1)).toBe(new Date(-1).toISOString());
+    expect(isoTimestamp(1.7)).toBe(new Date(1.7).toISOString());
+    expect(isoTimestamp(253_402_300_800_000)).toBe(new Date(253_402_300_800_000).toISOString());
+    expect(() => isoTimestamp(Number.NaN)).toThrow(RangeError);
+  });
+
+  it('writes byte for byte what JSON.stringify of the wire object gives', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    const agentLike = fc.oneof(fc.constantFrom('a', 'pong', 'x_y-z.0'), text);
+    const messages = fc
+      .record({
+        kind: fc.constantFrom('direct', 'request', 'reply', 'topic', 'broadcast'),
+        id: fc.oneof(fc.uuid(), text),
+        from: fc.option(agentLike, { nil: undefined }),
+        to: agentLike,
+        topic: agentLike,
+        payload: fc.oneof(
+          text.map((data) => textPayload(data)),
+          fc.json({ maxDepth: 3 }).map((json) => jsonPayload(JSON.parse(json))),
+          fc.uint8Array({ maxLength: 12 }).map((bytes) => binaryPayload(bytes)),
+          fc.constant({ type: 'text', data: 'x', extra: 1 }),
+        ),
+        headers: fc.dictionary(text, text, { maxKeys: 3 }),
+        timestamp: fc.oneof(
+          fc.integer({ min: 0, max: 253_402_300_799_999 }),
+          fc.constantFrom(-5, 1.5, 253_402_300_800_001),
+        ),
+        correlationId: fc.option(text, { nil: undefined }),
+        ttlMs: fc.option(fc.oneof(fc.nat(), fc.constantFrom(1.5, Number.NaN)), { nil: undefined }),
+        attempt: fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constant(Number.POSITIVE_INFINITY)),
+      })
+      .map((fields) => {
+        const message: Record<string, unknown> = { ...fields };
+        for (const key of Object.keys(message)) if (message[key] === undefined) delete message[key];
+        if (fields.kind !== 'topic') delete message.topic;
+        if (fields.kind === 'topic' || fields.kind === 'broadcast') delete message.to;
+        return message as unknown as MeshMessage;
+      });
+    fc.assert(
+      fc.property(messages, (message) => {
+        expect(encodeMessage(message)).toBe(encodeWireObject(message));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

@@ -1,32 +1,32 @@
-import type {
-  ChannelListener,
-  Logger,
-  MessageLimits,
-  TransportChannel,
-  TransportSubscription,
-} from 'skreaver';
-import { readChannelFrame } from './_frames.js';
+import type { InvalidFrame, Logger, TransportSubscription } from 'skreaver';
+import type { Read } from './_frames.js';
 import type { Client } from './_settings.js';
 
 /** What the pub/sub side needs from its transport. */
 export interface ChannelHost {
   /** Opens (once) the connection in subscriber mode. */
   subscriber(): Promise<Client>;
-  readonly limits: MessageLimits | undefined;
   readonly logger: Logger;
   fail(error: unknown, operation: string): unknown;
 }
 
+/** Decodes and checks a frame received on one channel. */
+export type FrameReader<M> = (frame: string) => Read<M>;
+
+/** Gets what a channel carries; exactly one argument is set. */
+export type FrameListener<M> = (message: M | undefined, invalid?: InvalidFrame) => void;
+
 interface Entry {
-  readonly channel: TransportChannel;
-  readonly listeners: Set<ChannelListener>;
+  readonly read: FrameReader<unknown>;
+  readonly listeners: Set<FrameListener<unknown>>;
 }
 
 /**
- * Topic and broadcast fan-out over Redis pub/sub: one subscriber connection
- * per node, one SUBSCRIBE per channel however many listeners it has. ioredis
- * resubscribes after a reconnect; what was published meanwhile is lost, as
- * at-most-once fan-out allows.
+ * At-most-once delivery over Redis pub/sub (topics, broadcasts, and replies
+ * sent straight to a node): one subscriber connection per node, one
+ * SUBSCRIBE per channel however many listeners it has. ioredis resubscribes
+ * after a reconnect; what was published meanwhile is lost, as at-most-once
+ * delivery allows.
  */
 export class Channels {
   private readonly entries = new Map<string, Entry>();
@@ -37,8 +37,10 @@ export class Channels {
   private readonly onMessage = (name: string, frame: string): void => {
     const entry = this.entries.get(name);
     if (entry === undefined) return;
-    const read = readChannelFrame(String(frame), entry.channel, this.host.limits);
-    for (const listener of [...entry.listeners]) {
+    const read = entry.read(typeof frame === 'string' ? frame : String(frame));
+    const { listeners } = entry;
+    // A copy only when there are several: one may unsubscribe another.
+    for (const listener of listeners.size === 1 ? listeners : [...listeners]) {
       try {
         if (read.message !== undefined) listener(read.message);
         else listener(undefined, read.invalid);
@@ -50,10 +52,10 @@ export class Channels {
   };
 
   /** Listens to `name`; resolves once Redis confirmed the subscription. */
-  async subscribe(
+  async subscribe<M>(
     name: string,
-    channel: TransportChannel,
-    listener: ChannelListener,
+    read: FrameReader<M>,
+    listener: FrameListener<M>,
   ): Promise<TransportSubscription> {
     let sub: Client;
     try {
@@ -67,17 +69,18 @@ export class Channels {
     }
     let entry = this.entries.get(name);
     if (entry === undefined) {
-      entry = { channel, listeners: new Set() };
+      entry = { read, listeners: new Set() };
       this.entries.set(name, entry);
     }
     const listeners = entry.listeners;
-    listeners.add(listener);
+    const own = listener as FrameListener<unknown>;
+    listeners.add(own);
     try {
       // Commands on one connection run in order, so a SUBSCRIBE issued after
       // an UNSUBSCRIBE of the same channel wins; SUBSCRIBE twice is harmless.
       await sub.subscribe(name);
     } catch (error) {
-      void this.drop(name, listeners, listener, sub);
+      void this.drop(name, listeners, own, sub);
       throw this.host.fail(error, 'subscribe');
     }
     let open = true;
@@ -85,15 +88,15 @@ export class Channels {
       close: async () => {
         if (!open) return;
         open = false;
-        await this.drop(name, listeners, listener, sub);
+        await this.drop(name, listeners, own, sub);
       },
     };
   }
 
   private async drop(
     name: string,
-    listeners: Set<ChannelListener>,
-    listener: ChannelListener,
+    listeners: Set<FrameListener<unknown>>,
+    listener: FrameListener<unknown>,
     sub: Client,
   ): Promise<void> {
     listeners.delete(listener);

@@ -1,5 +1,6 @@
 import type { AgentId, ConsumeOptions, Logger, MessageLimits, TransportConsumer } from 'skreaver';
 import { AckQueue } from './_acks.js';
+import { corked } from './_corked.js';
 import type { RedisDeadLetterStore } from './_dead-letters.js';
 import { type DeliveryOwner, StreamDelivery } from './_delivery.js';
 import { isNoGroup } from './_errors.js';
@@ -162,18 +163,26 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
       '>',
     ] as const;
     let reply: [string, StreamEntry[]][] | null;
-    if (this.acks.pending()) {
-      const pipeline = reader.pipeline();
-      this.acks.attach(pipeline);
-      // The acks of what was just handled go out in the same write as the
-      // next read: one round trip per batch instead of two.
-      pipeline.xreadgroup(...args);
-      const results = (await pipeline.exec()) ?? [];
-      const [error, value] = results[results.length - 1] ?? [new Error('Connection is closed')];
-      if (error) throw error;
-      reply = value as typeof reply;
-    } else {
+    if (!this.acks.pending()) {
       reply = (await reader.xreadgroup(...args)) as typeof reply;
+    } else {
+      // The acks (and replies) of what was just handled go out in the same
+      // write as the next read: one round trip per batch instead of two.
+      let read: Promise<unknown> | undefined;
+      const viaSocket = corked(reader, (sink) => {
+        this.acks.attach(sink);
+        read = sink.xreadgroup(...args);
+      });
+      if (viaSocket) reply = (await read) as typeof reply;
+      else {
+        const pipeline = reader.pipeline();
+        this.acks.attach(pipeline);
+        pipeline.xreadgroup(...args);
+        const results = (await pipeline.exec()) ?? [];
+        const [error, value] = results[results.length - 1] ?? [new Error('Connection is closed')];
+        if (error) throw error;
+        reply = value as typeof reply;
+      }
     }
     const entries = reply?.[0]?.[1];
     if (entries === undefined) return;

@@ -92,3 +92,15 @@ export function readChannelFrame(
     'A topic channel carries topic messages for that topic only.',
   );
 }
+
+/** A frame sent straight to this node: a reply. */
+export function readReplyFrame(
+  frame: string,
+  limits: MessageLimits | undefined,
+): Read<AddressedMessage> {
+  const read = decode(frame, limits);
+  if (read.message === undefined) return read;
+  const { message } = read;
+  if (message.kind === 'reply') return { message };
+  return misplaced(frame, 'kind', 'Only replies travel straight to a node.');
+}

@@ -104,6 +104,8 @@ export function resolveSettings(options: RedisMeshTransportOptions): Settings {
     maxRetriesPerRequest: count(options, 'maxRetriesPerRequest', 1, 0),
     retryStrategy: (times: number) =>
       Math.min(50 * 2 ** Math.min(times - 1, 20), maxReconnectDelayMs),
+    // RESP2 replies decode faster in ioredis, and the adapter needs nothing of RESP3.
+    protocol: 2 as const,
     ...(options.redisOptions ?? {}),
     // The factory connects explicitly, to report an unreachable server.
     lazyConnect: true,

@@ -16,6 +16,8 @@ export interface RedisMeshKeys {
   topic(topic: TopicName): string;
   /** The broadcast pub/sub channel, `${base}broadcast`. */
   readonly broadcast: string;
+  /** The pub/sub channel of replies sent straight to a mesh node (its `nodeId`), `${base}node:${node}:replies`. */
+  replies(node: string): string;
   /** An agent's presence: a string holding the owner node, with an expiry, `${base}presence:${agent}`. */
   presence(agent: AgentId): string;
   /** The agent registry: a set of agent ids, `${base}agents`. */
@@ -49,6 +51,7 @@ export function redisMeshKeys(prefix = 'skreaver:', hashTag = false): RedisMeshK
     failures: (agent: AgentId) => `${base}agent:${agent}:failures`,
     topic: (topic: TopicName) => `${base}topic:${topic}`,
     broadcast: `${base}broadcast`,
+    replies: (node: string) => `${base}node:${node}:replies`,
     presence: (agent: AgentId) => `${base}presence:${agent}`,
     agents: `${base}agents`,
     deadLetters: `${base}dlq`,

@@ -11,6 +11,7 @@ import { MailboxConsumer } from './_consumer.js';
 import { redisDeadLetterStore } from './_dead-letters.js';
 import { EnqueueBatcher } from './_enqueue.js';
 import { toMeshError, transportClosed } from './_errors.js';
+import { readChannelFrame, readReplyFrame } from './_frames.js';
 import { redisPresence } from './_presence.js';
 import { type Client, isCluster, resolveSettings, type Settings } from './_settings.js';
 import { CONSUMER_GROUP, type RedisMeshKeys, redisMeshKeys } from './keys.js';
@@ -115,7 +116,12 @@ function buildTransport(
   const channels = new Channels({
     subscriber() {
       subscriber ??= (async () => {
-        const sub = duplicate({ replyMapping: 'legacy', enableAutoPipelining: false });
+        // RESP2 (a connection in subscriber mode): pushes decode faster than with RESP3.
+        const sub = duplicate({
+          protocol: 2,
+          replyMapping: 'legacy',
+          enableAutoPipelining: false,
+        });
         try {
           await sub.connect();
         } catch (error) {
@@ -128,10 +134,11 @@ function buildTransport(
       })();
       return subscriber;
     },
-    limits: settings.limits,
     logger: settings.logger,
     fail,
   });
+  const { limits } = settings;
+  const readReply = (frame: string) => readReplyFrame(frame, limits);
 
   const host = {
     client,
@@ -153,6 +160,8 @@ function buildTransport(
         commandTimeout: settings.blockMs + settings.commandTimeoutMs,
         enableOfflineQueue: true,
         enableAutoPipelining: false,
+        // Stream reads decode faster with RESP2; the reader needs nothing of RESP3.
+        protocol: 2,
         replyMapping: 'legacy',
       }),
     fail,
@@ -237,7 +246,37 @@ function buildTransport(
 
     async subscribe(channel, listener) {
       assertOpen();
-      return channels.subscribe(channelName(channel), channel, listener);
+      return channels.subscribe(
+        channelName(channel),
+        (frame) => readChannelFrame(frame, channel, limits),
+        listener,
+      );
+    },
+
+    sendReply(node, reply, via) {
+      try {
+        assertOpen();
+        const channel = keys.replies(node);
+        const frame = encodeMessage(reply);
+        // Through the answering agent's outbox, the reply leaves in the same
+        // write as its ack and next read; otherwise on the command connection.
+        const consumer = via === undefined ? undefined : consumers.get(via);
+        if (consumer !== undefined) consumer.acks.reply(channel, frame);
+        else {
+          client.publish(channel, frame).then(undefined, (error: unknown) => {
+            // At most once: the request ends with its own mesh_timeout.
+            settings.logger.debug('A mesh reply was lost.', { node, error });
+          });
+        }
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+
+    async listenReplies(node, listener) {
+      assertOpen();
+      return channels.subscribe(keys.replies(node), readReply, listener);
     },
 
     presence,

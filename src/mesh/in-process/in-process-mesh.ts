@@ -14,6 +14,7 @@ import {
   type InProcessNetwork,
   inProcessNetwork,
   networkState,
+  type ReplyItem,
 } from './network.js';
 
 /** Options of {@link inProcessMesh}. */
@@ -74,6 +75,7 @@ export function inProcessTransport(
   const limits = resolveLimits(options.limits);
   const consumers = new Set<InProcessConsumer>();
   const listeners = new Set<{ key: string; fn: (item: ChannelItem) => void }>();
+  const replyReceivers = new Map<string, (item: ReplyItem) => void>();
   let closed = false;
 
   function assertOpen(): void {
@@ -205,6 +207,38 @@ export function inProcessTransport(
       };
     },
 
+    async sendReply(node, reply) {
+      assertOpen();
+      state.sendReply(node, serialize ? encodeMessage(reply) : reply);
+    },
+
+    async listenReplies(node, listener) {
+      assertOpen();
+      const receiver = (item: ReplyItem) => {
+        if (typeof item !== 'string') return listener(item);
+        const read = decode(item);
+        if ('invalid' in read) return listener(undefined, read.invalid);
+        const { message } = read;
+        if (message.kind !== 'reply') {
+          return listener(undefined, {
+            raw: item,
+            error: new MeshError('message_invalid', 'Only replies travel straight to a node.', {
+              data: { reason: 'invalid_field', field: 'kind' },
+            }),
+          });
+        }
+        listener(message);
+      };
+      state.replies.set(node, receiver);
+      replyReceivers.set(node, receiver);
+      return {
+        async close() {
+          if (replyReceivers.get(node) === receiver) replyReceivers.delete(node);
+          if (state.replies.get(node) === receiver) state.replies.delete(node);
+        },
+      };
+    },
+
     presence: state.presence,
     deadLetters: state.deadLetters,
 
@@ -215,6 +249,10 @@ export function inProcessTransport(
       consumers.clear();
       for (const { key, fn } of listeners) state.channels.get(key)?.delete(fn);
       listeners.clear();
+      for (const [node, receiver] of replyReceivers) {
+        if (state.replies.get(node) === receiver) state.replies.delete(node);
+      }
+      replyReceivers.clear();
     },
   };
 }

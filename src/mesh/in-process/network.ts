@@ -3,7 +3,7 @@ import type { AgentId } from '../../identifiers/identifiers.js';
 import { checkAgent, checkTopic } from '../_validate.js';
 import type { DeadLetterStore } from '../dead-letter.js';
 import { inMemoryDeadLetterStore } from '../in-memory-dead-letter-store.js';
-import type { BroadcastMessage, TopicMessage } from '../message.js';
+import type { AddressedMessage, BroadcastMessage, TopicMessage } from '../message.js';
 import type { PresenceStore, TransportChannel } from '../transport.js';
 import { Mailbox } from './_mailbox.js';
 
@@ -35,10 +35,15 @@ export interface InProcessNetwork {
 /** What travels on a channel: a message object or a frame. */
 export type ChannelItem = TopicMessage | BroadcastMessage | string;
 
+/** What travels straight to a node: a reply object or a frame. */
+export type ReplyItem = AddressedMessage | string;
+
 /** The network's state; transports reach it through {@link networkState}. */
 export class NetworkState implements InProcessNetwork {
   readonly mailboxes = new Map<AgentId, Mailbox>();
   readonly channels = new Map<string, Set<(item: ChannelItem) => void>>();
+  /** Each node's receiver of direct replies, by node id. */
+  readonly replies = new Map<string, (item: ReplyItem) => void>();
   readonly presence: PresenceStore;
   readonly deadLetters: DeadLetterStore;
   private readonly entries = new Map<AgentId, { owner: string; expiresAt: number }>();
@@ -97,6 +102,12 @@ export class NetworkState implements InProcessNetwork {
     queueMicrotask(() => {
       for (const listener of snapshot) listener(item);
     });
+  }
+
+  /** Hands a reply to a node's receiver, if it has one (at most once, on a microtask). */
+  sendReply(node: string, item: ReplyItem): void {
+    const receiver = this.replies.get(node);
+    if (receiver !== undefined) queueMicrotask(() => receiver(item));
   }
 
   injectFrame(agent: AgentId, frame: string): void {

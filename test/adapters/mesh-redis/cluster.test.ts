@@ -45,6 +45,7 @@ describe.skipIf(!binary.available)('redisMesh on a Redis Cluster', () => {
           it(name, { retry: 1, ...(timeout === undefined ? {} : { timeout }) }, fn),
       },
       visibilityTimeoutMs: 200,
+      directReplies: true,
       rawFrames: {
         async mailbox(agent, frame) {
           await client.xadd(keys.mailbox(agent), '*', 'm', frame);

@@ -24,6 +24,7 @@ describe.skipIf(!redis.available)('redisMesh against the real Redis', () => {
   runMeshConformance('redisMesh()', (config) => redisMesh({ ...config, url: redis.url, prefix }), {
     runner: { describe, it },
     visibilityTimeoutMs: 200,
+    directReplies: true,
     rawFrames: {
       async mailbox(agent, frame) {
         await admin.xadd(keys.mailbox(agent), '*', 'm', frame);

@@ -1,5 +1,5 @@
 import { isSkreaverError, MemoryError } from 'skreaver';
-import { isUnavailable } from '../../_shared/redis-availability.js';
+import { describeRedisFailure, unavailableMessage } from '../../_shared/redis-failure.js';
 
 /** The `data` of the `memory_unavailable` and `memory_io` errors this adapter throws. */
 export interface RedisFailureData {
@@ -17,22 +17,18 @@ export interface RedisFailureData {
  */
 export function toMemoryError(error: unknown, operation: string, connectionError?: Error): unknown {
   if (isSkreaverError(error)) return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  const data: RedisFailureData =
-    connectionError === undefined
-      ? { operation }
-      : { operation, connectionError: connectionError.message };
-  if (isUnavailable(error)) {
-    const why = connectionError === undefined ? detail : `${detail}; ${connectionError.message}`;
+  const failure = describeRedisFailure(error, operation, connectionError);
+  const data: RedisFailureData = failure.data;
+  if (failure.unavailable) {
     return new MemoryError<RedisFailureData>(
       'memory_unavailable',
-      `Redis is unavailable (${why}); ${operation} did not complete (a write may or may not have been applied). Retry once Redis is reachable.`,
+      unavailableMessage(failure, operation),
       { data, cause: error },
     );
   }
   return new MemoryError<RedisFailureData>(
     'memory_io',
-    `Redis failed during ${operation}: ${detail}`,
+    `Redis failed during ${operation}: ${failure.detail}`,
     { data, cause: error },
   );
 }

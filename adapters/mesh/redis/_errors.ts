@@ -1,5 +1,5 @@
 import { isSkreaverError, MeshError } from 'skreaver';
-import { isUnavailable } from '../../_shared/redis-availability.js';
+import { describeRedisFailure, unavailableMessage } from '../../_shared/redis-failure.js';
 
 /** Whether `error` is Redis saying the consumer group (or its stream) does not exist. */
 export function isNoGroup(error: unknown): boolean {
@@ -26,14 +26,14 @@ export interface RedisMeshFailureData {
  */
 export function toMeshError(error: unknown, operation: string, connectionError?: Error): unknown {
   if (isSkreaverError(error)) return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  const unreachable = isUnavailable(error);
-  const base = { operation, reason: unreachable ? 'unreachable' : 'redis_error' } as const;
-  const data: RedisMeshFailureData =
-    connectionError === undefined ? base : { ...base, connectionError: connectionError.message };
-  const message = unreachable
-    ? `Redis is unavailable (${connectionError === undefined ? detail : `${detail}; ${connectionError.message}`}); the mesh ${operation} did not complete (a write may or may not have been applied). Retry once Redis is reachable.`
-    : `Redis refused the mesh ${operation}: ${detail}`;
+  const failure = describeRedisFailure(error, operation, connectionError);
+  const data: RedisMeshFailureData = {
+    ...failure.data,
+    reason: failure.unavailable ? 'unreachable' : 'redis_error',
+  };
+  const message = failure.unavailable
+    ? unavailableMessage(failure, `the mesh ${operation}`)
+    : `Redis refused the mesh ${operation}: ${failure.detail}`;
   return new MeshError<RedisMeshFailureData>('mesh_unavailable', message, { data, cause: error });
 }
 

@@ -1,7 +1,7 @@
 import type { ToolError } from '../errors/families.js';
 import type { Span } from '../observability/tracing.js';
-import { abortSourceOf, callerAbort } from './_abort-source.js';
 import type { Deadline, Expirable } from '../timing/deadlines.js';
+import { abortSourceOf, callerAbort } from './_abort-source.js';
 import {
   type RegistryState,
   releaseSlot,

@@ -11,7 +11,7 @@ export default defineConfig({
   test: {
     ...base.test,
     include: [
-      'test/{agent,tools,memory,conformance,errors,identifiers,collections,docs}/**/*.test.ts',
+      'test/{agent,tools,memory,conformance,errors,identifiers,collections,docs,security,auth,mesh,timing}/**/*.test.ts',
     ],
     coverage: { enabled: false },
   },

@@ -12,6 +12,7 @@ import {
   validateMemoryValue,
   validateStoreOptions,
 } from 'skreaver';
+import { connectRedis } from '../../_shared/redis-connect.js';
 import { connectionPool } from './_connections.js';
 import { closedError, toMemoryError } from './_errors.js';
 import { probe } from './_health.js';
@@ -69,24 +70,10 @@ export async function redisMemory(options: RedisMemoryOptions = {}): Promise<Red
   const settings = resolveSettings(options);
   const owned = settings.client === undefined;
   const client: Client = settings.client ?? new Redis(settings.url, settings.redisOptions);
-  let lastError: Error | undefined;
+  const lastError = await connectRedis(client, owned, (error, last) =>
+    toMemoryError(error, 'connect', last),
+  );
   let closed = false;
-  if (owned) {
-    // The last connection error explains the generic "max retries" errors
-    // of commands; the listener also keeps ioredis from printing it.
-    client.on('error', (error: Error) => {
-      lastError = error;
-    });
-    client.on('ready', () => {
-      lastError = undefined;
-    });
-    try {
-      await client.connect();
-    } catch (error) {
-      client.disconnect();
-      throw toMemoryError(error, 'connect', lastError);
-    }
-  }
 
   const { batchSize, maxValueBytes } = settings;
   const space = keyspace(settings.prefix, settings.hashTag, settings.scanCount);
@@ -97,7 +84,7 @@ export async function redisMemory(options: RedisMemoryOptions = {}): Promise<Red
   }
 
   function fail(error: unknown, operation: string): unknown {
-    return closed ? closedError() : toMemoryError(error, operation, lastError);
+    return closed ? closedError() : toMemoryError(error, operation, lastError());
   }
 
   const host = {

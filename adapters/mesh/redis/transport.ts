@@ -6,6 +6,7 @@ import {
   newMessageId,
   type TransportChannel,
 } from 'skreaver';
+import { connectRedis } from '../../_shared/redis-connect.js';
 import { Channels } from './_channels.js';
 import { MailboxConsumer } from './_consumer.js';
 import { redisDeadLetterStore } from './_dead-letters.js';
@@ -42,24 +43,10 @@ export async function redisMeshTransport(
   const settings = resolveSettings(options);
   const owned = settings.client === undefined;
   const client: Client = settings.client ?? new Redis(settings.url, settings.redisOptions);
-  let lastError: Error | undefined;
-  if (owned) {
-    // The last connection error explains the generic errors of commands;
-    // the listener also keeps ioredis from printing it.
-    client.on('error', (error: Error) => {
-      lastError = error;
-    });
-    client.on('ready', () => {
-      lastError = undefined;
-    });
-    try {
-      await client.connect();
-    } catch (error) {
-      client.disconnect();
-      throw toMeshError(error, 'connect', lastError);
-    }
-  }
-  return buildTransport(settings, client, owned, () => lastError);
+  const lastError = await connectRedis(client, owned, (error, last) =>
+    toMeshError(error, 'connect', last),
+  );
+  return buildTransport(settings, client, owned, lastError);
 }
 
 function buildTransport(

@@ -82,7 +82,7 @@ export function front(deps: FrontDeps): MiddlewareHandler<HttpEnv> {
   const timing = metrics.httpRequest !== undefined;
   const timeoutMs = settings.limits.requestTimeoutMs;
   const nextRequestId = requestIds();
-  const deadlines = Object.assign(createDeadlineQueue(timeoutMs), { timeoutMs });
+  const deadlines = createDeadlineQueue(timeoutMs);
   return async function skreaverFront(c, next) {
     const started = timing ? performance.now() : 0;
     const given = requestHeader(c, 'x-request-id');

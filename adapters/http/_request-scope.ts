@@ -5,9 +5,9 @@ import { HttpProblem } from './problem.js';
  * One request's deadline and cleanup. The deadline aborts {@link signal} (and
  * so the steps the request runs) when `timeoutMs` passes; the client leaving
  * aborts it too. Deadlines come from one queue per runtime (one timer for
- * every request, not a `setTimeout` each). A streaming handler calls {@link hold} so the scope (its
- * in-flight slot and its deadline) outlives the handler until the stream
- * calls {@link finish}.
+ * every request, not a `setTimeout` each). A streaming handler calls
+ * {@link hold} so the scope (its in-flight slot and its deadline) outlives
+ * the handler until the stream calls {@link finish}.
  */
 export class RequestScope implements Expirable {
   #controller: AbortController | undefined;
@@ -24,17 +24,17 @@ export class RequestScope implements Expirable {
   readingBody = false;
 
   /**
-   * @param deadlines - the runtime's request deadlines ({@link timeoutMs} long).
+   * @param deadlines - the runtime's request deadlines.
    * @param parent - aborts this scope too (the runtime closing).
    */
   constructor(
-    readonly deadlines: DeadlineQueue & { readonly timeoutMs: number },
+    readonly deadlines: DeadlineQueue,
     readonly parent?: AbortSignal,
   ) {}
 
   /** The request's time limit, in milliseconds. */
   get timeoutMs(): number {
-    return this.deadlines.timeoutMs;
+    return this.deadlines.delayMs;
   }
 
   /** Starts the clock; `onExpire` runs once when it runs out. */

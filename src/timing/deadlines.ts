@@ -23,6 +23,8 @@ export interface Deadline {
 
 /** Deadlines of one fixed length (see {@link createDeadlineQueue}). */
 export interface DeadlineQueue {
+  /** The length of every deadline of this queue, in milliseconds. */
+  readonly delayMs: number;
   /** Calls `owner.expired()` once the queue's delay has passed, unless cancelled first. */
   start(owner: Expirable): Deadline;
 }

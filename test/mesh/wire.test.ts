@@ -12,7 +12,7 @@ import {
   textPayload,
   topicName,
 } from '../../src/index.js';
-import { isoTimestamp } from '../../src/mesh/_wire-encode.js';
+import { encodeWireText, isoTimestamp } from '../../src/mesh/_wire-encode.js';
 import type { MeshMessage } from '../../src/mesh/message.js';
 import { encodeWireObject } from '../../src/mesh/wire.js';
 
@@ -221,5 +221,43 @@ describe('mesh wire format', () => {
       }),
       { numRuns: 5_000 },
     );
+  });
+
+  it('writes every valid route itself and leaves odd shapes to JSON.stringify', () => {
+    const topic = topicName('news');
+    const valid: MeshMessage[] = [];
+    for (const from of [a, undefined]) {
+      const sender = from === undefined ? {} : { from };
+      valid.push(
+        createMessage({ kind: 'topic', topic }, { ...sender, payload: textPayload('t') }),
+        createMessage({ kind: 'broadcast' }, { ...sender, payload: jsonPayload({ n: 1 }) }),
+        createMessage(
+          { kind: 'direct', to: b },
+          { ...sender, payload: binaryPayload(new Uint8Array([1])) },
+        ),
+        createMessage({ kind: 'request', to: b }, { ...sender, payload: textPayload('q') }),
+        createMessage({ kind: 'reply', to: b }, { ...sender, payload: textPayload('r') }),
+      );
+    }
+    for (const message of valid) {
+      // The fast writer takes every well-formed message, with the same bytes.
+      expect(encodeWireText(message, 1)).toBe(encodeWireObject(message));
+    }
+    const [direct, topical] = [valid[2], valid[0]] as [MeshMessage, MeshMessage];
+    const odd: Record<string, unknown>[] = [
+      { ...direct, from: 42 },
+      { ...direct, to: null },
+      { ...topical, topic: 7 },
+      { ...direct, kind: 'bogus' },
+      { ...direct, id: 5 },
+      { ...direct, headers: null },
+      { ...direct, payload: null },
+      { ...direct, timestamp: '2026' },
+      { ...direct, attempt: Number.NaN },
+      { ...direct, ttlMs: Number.POSITIVE_INFINITY },
+      { ...direct, correlationId: 3 },
+    ];
+    for (const message of odd)
+      expect(encodeWireText(message as unknown as MeshMessage, 1)).toBeUndefined();
   });
 });

@@ -392,37 +392,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     `\nRequest/reply, ${ROUNDS * ROUND_TRIPS} sequential round trips of each case, interleaved one by one (ms):`,
   );
   const { mesh, list, stream, group, direct } = r.latency;
+  // A raw case's row, with the mesh's latency as a ratio of it.
+  const vsMesh = (name, raw) => [
+    name,
+    fmt(raw.p50, 3),
+    fmt(raw.p99, 3),
+    fmt(mesh.p50 / raw.p50),
+    fmt(mesh.p99 / raw.p99),
+  ];
   table([
     ['case', 'p50', 'p99', 'p50 ratio mesh/raw', 'p99 ratio mesh/raw'],
     ['redisMesh request/reply (two nodes)', fmt(mesh.p50, 3), fmt(mesh.p99, 3), '', ''],
-    [
-      'raw LPUSH + BRPOP ping-pong',
-      fmt(list.p50, 3),
-      fmt(list.p99, 3),
-      fmt(mesh.p50 / list.p50),
-      fmt(mesh.p99 / list.p99),
-    ],
-    [
-      'raw XADD + XREAD BLOCK ping-pong',
-      fmt(stream.p50, 3),
-      fmt(stream.p99, 3),
-      fmt(mesh.p50 / stream.p50),
-      fmt(mesh.p99 / stream.p99),
-    ],
-    [
-      'raw consumer-group ping-pong (reply through a stream)',
-      fmt(group.p50, 3),
-      fmt(group.p99, 3),
-      fmt(mesh.p50 / group.p50),
-      fmt(mesh.p99 / group.p99),
-    ],
-    [
-      "raw script + XREADGROUP + PUBLISH reply (the mesh's Redis calls)",
-      fmt(direct.p50, 3),
-      fmt(direct.p99, 3),
-      fmt(mesh.p50 / direct.p50),
-      fmt(mesh.p99 / direct.p99),
-    ],
+    vsMesh('raw LPUSH + BRPOP ping-pong', list),
+    vsMesh('raw XADD + XREAD BLOCK ping-pong', stream),
+    vsMesh('raw consumer-group ping-pong (reply through a stream)', group),
+    vsMesh("raw script + XREADGROUP + PUBLISH reply (the mesh's Redis calls)", direct),
   ]);
   console.log(
     `\nAddressed messages, ${MESSAGES} per round, ${WINDOW} sends in flight, receiver batch/concurrency ${BATCH} (messages/s, median):`,

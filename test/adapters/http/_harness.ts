@@ -15,6 +15,7 @@ import {
   type HttpRuntimeOptions,
 } from 'skreaver/http';
 import { type HttpServer, type ServeOptions, serve } from 'skreaver/http/node';
+import { afterEach } from 'vitest';
 
 export const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
 
@@ -198,4 +199,29 @@ export async function errorOf(
     throw new Error('requestId differs from X-Request-Id');
   }
   return body.error;
+}
+
+/**
+ * A `start` for one test file: each harness it starts is closed after the
+ * test that started it.
+ */
+export function harnessPerTest(): (...args: Parameters<typeof startHarness>) => Promise<Harness> {
+  const open: Harness[] = [];
+  afterEach(async () => {
+    for (const harness of open.splice(0)) await harness.close();
+  });
+  return async (...args) => {
+    const harness = await startHarness(...args);
+    open.push(harness);
+    return harness;
+  };
+}
+
+/** Polls `check` every 10 ms until it holds; throws after 5 s. */
+export async function until(check: () => Promise<boolean> | boolean): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('condition not met');
 }

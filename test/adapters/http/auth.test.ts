@@ -2,11 +2,12 @@ import { decodeJwt } from 'jose';
 import { createApiKeyManager, createRbac, ValidationError } from 'skreaver';
 import { createJwtAuth } from 'skreaver/auth/jwt';
 import { createHttpRuntime } from 'skreaver/http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   echoAgent,
   errorOf,
   type Harness,
+  harnessPerTest,
   SECRET,
   startHarness,
   uppercaseTool,
@@ -21,16 +22,7 @@ afterAll(async () => {
   await h.close();
 });
 
-const extra: Harness[] = [];
-afterEach(async () => {
-  for (const harness of extra.splice(0)) await harness.close();
-});
-
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  const harness = await startHarness(...args);
-  extra.push(harness);
-  return harness;
-}
+const start = harnessPerTest();
 
 describe('authentication', () => {
   it('requires credentials on protected routes (401 auth_required, WWW-Authenticate)', async () => {

@@ -8,19 +8,15 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { prometheusMetrics } from 'skreaver/metrics/prometheus';
 import { otelTracer } from 'skreaver/tracing/otel';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './_harness.js';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest } from './_harness.js';
 
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const harness of open.splice(0)) await harness.close();
-});
+const start = harnessPerTest();
 
 describe('skreaver/metrics/prometheus', () => {
   it('plugs in as `metrics` and is served at /metrics', async () => {
     const metrics = prometheusMetrics();
-    const h = await startHarness({ metrics });
-    open.push(h);
+    const h = await start({ metrics });
     await h.create('echo', 'prom');
     await h.post('/agents/prom/observe', { input: 'x' }, 'agent');
     await h.request('/agents', { as: 'none' });
@@ -44,8 +40,7 @@ describe('skreaver/tracing/otel', () => {
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     });
     const tracer = otelTracer({ tracer: provider.getTracer('test') });
-    const h = await startHarness({ tracer });
-    open.push(h);
+    const h = await start({ tracer });
     await h.create('echo', 'traced');
     const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
     const res = await h.request('/agents/traced/observe', {

@@ -1,17 +1,8 @@
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { errorOf, type Harness, startHarness } from './_harness.js';
+import { describe, expect, it } from 'vitest';
+import { errorOf, harnessPerTest, until } from './_harness.js';
 
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const harness of open.splice(0)) await harness.close();
-});
-
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  const harness = await startHarness(...args);
-  open.push(harness);
-  return harness;
-}
+const start = harnessPerTest();
 
 /** Sends raw bytes and resolves with everything the server answers before closing. */
 function raw(url: string, text: string, keepOpenMs = 0): Promise<string> {
@@ -27,14 +18,6 @@ function raw(url: string, text: string, keepOpenMs = 0): Promise<string> {
     socket.on('close', () => resolve(answer));
     if (keepOpenMs > 0) setTimeout(() => socket.end(), keepOpenMs);
   });
-}
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('condition not met');
 }
 
 function clock(start = 1_000_000) {

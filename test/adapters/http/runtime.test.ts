@@ -1,26 +1,9 @@
 import { createApiKeyManager, inMemoryMemory, type Memory, type Span, type Tracer } from 'skreaver';
 import type { HttpMetrics, HttpRequestMetric } from 'skreaver/http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { errorOf, type Harness, startHarness } from './_harness.js';
+import { describe, expect, it } from 'vitest';
+import { errorOf, harnessPerTest, until } from './_harness.js';
 
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const harness of open.splice(0)) await harness.close();
-});
-
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  const harness = await startHarness(...args);
-  open.push(harness);
-  return harness;
-}
-
-async function until(check: () => Promise<boolean> | boolean): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('condition not met');
-}
+const start = harnessPerTest();
 
 describe('concurrency', () => {
   it("runs one agent's steps one at a time and different agents in parallel", async () => {

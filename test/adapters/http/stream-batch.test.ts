@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { errorOf, type Harness, startHarness } from './_harness.js';
+import { describe, expect, it } from 'vitest';
+import { errorOf, type Harness, harnessPerTest, until } from './_harness.js';
 
-const open: Harness[] = [];
-afterEach(async () => {
-  for (const harness of open.splice(0)) await harness.close();
-});
-
-async function start(...args: Parameters<typeof startHarness>): Promise<Harness> {
-  const harness = await startHarness(...args);
-  open.push(harness);
-  return harness;
-}
+const start = harnessPerTest();
 
 interface SseEvent {
   event: string;
@@ -34,14 +25,6 @@ function parseSse(text: string): SseEvent[] {
         data: JSON.parse(fields.data ?? 'null'),
       };
     });
-}
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('condition not met');
 }
 
 const stream = (h: Harness, id: string, input: unknown, signal?: AbortSignal) =>

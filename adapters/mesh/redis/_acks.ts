@@ -45,16 +45,31 @@ class AckBatch {
 /** Most ids (and replies) one batch carries; more start a new batch. */
 const MAX_IDS_PER_BATCH = 1000;
 
+/**
+ * Deleted entries whose XACK waits for company: at this many, the next
+ * batch acknowledges them all in one XACK.
+ */
+const XACK_EVERY = 64;
+
 const ignore = (): void => {};
 
 /**
  * The acknowledgements of one mailbox, and the replies its handlers send
- * straight to requesting nodes. An ack deletes the entry (XDEL, which
- * is what keeps XLEN equal to the depth), then acknowledges it (XACK), and
- * drops its failure record if it has one (HDEL). Plain commands, not a
- * script: a script call costs Redis several times these. In that order a
- * lost connection in between leaves at worst a deleted entry still pending,
- * which XAUTOCLAIM clears, never an acknowledged entry still counted.
+ * straight to requesting nodes. An ack deletes the entry (XDEL, which is
+ * what keeps XLEN equal to the depth, and makes the ack final: a deleted
+ * entry is never delivered again) and drops its failure record if it has
+ * one (HDEL). Plain commands, not a script: a script call costs Redis
+ * several times these.
+ *
+ * The XACK that takes a deleted entry off the group's pending list waits:
+ * once Redis confirmed the XDEL, the id joins `deleted`, and one XACK takes
+ * XACK_EVERY of them at once, with a later batch (one command less per
+ * request/reply round trip). The rest are acknowledged when the reader
+ * finds its mailbox idle, and before `close()` prunes the consumer. Until
+ * then an entry is deleted but pending, the state a lost connection between
+ * XDEL and XACK always could leave: XAUTOCLAIM drops such entries, and
+ * nothing counts them. Only ids whose XDEL succeeded are ever acknowledged,
+ * so an acknowledged entry is never still counted.
  *
  * Acks settled together travel together: in the same write as the
  * consumer's next XREADGROUP when the reader is about to read anyway, or on
@@ -68,6 +83,8 @@ const ignore = (): void => {};
  */
 export class AckQueue {
   private batch: AckBatch | undefined;
+  /** Entries deleted (XDEL confirmed) and still pending: their XACK waits. */
+  private deleted: string[] = [];
   /** Batches sent and not answered yet, so a depth query can wait for them. */
   private readonly inFlight = new Set<AckBatch>();
   private scheduled: ReturnType<typeof setImmediate> | undefined;
@@ -124,27 +141,40 @@ export class AckQueue {
    */
   attach(sink: CommandSink): void {
     const batch = this.take();
-    if (batch !== undefined) this.commands(sink, batch);
+    if (batch !== undefined) this.commands(sink, batch, false);
   }
 
-  /** Sends the queued acks on the command connection now. */
-  flush(): void {
-    const batch = this.take();
-    if (batch === undefined) return;
-    if (corked(this.client, (sink) => this.commands(sink, batch))) return;
+  /**
+   * Sends the queued acks on the command connection now; `acknowledgeAll`:
+   * with an XACK of every deleted entry, however few.
+   */
+  flush(acknowledgeAll = false): void {
+    let batch = this.take();
+    if (batch === undefined) {
+      if (!acknowledgeAll || this.deleted.length === 0) return;
+      batch = new AckBatch();
+    }
+    const ready = batch;
+    if (corked(this.client, (sink) => this.commands(sink, ready, acknowledgeAll))) return;
     const pipeline = this.client.pipeline();
-    this.commands(pipeline, batch);
+    this.commands(pipeline, ready, acknowledgeAll);
     // Failures reach the batch through the command callbacks.
     pipeline.exec().then(undefined, () => undefined);
   }
 
+  /** The mailbox is idle: acknowledge the deleted entries that wait for an XACK. */
+  idle(): void {
+    if (this.batch === undefined && this.deleted.length > 0) this.flush(true);
+  }
+
   /**
-   * Resolves once every ack queued so far has been answered by Redis, or
-   * after `timeoutMs` (a reader waiting for Redis to come back holds its
-   * acks until then; a depth query does not wait that long).
+   * Resolves once every ack queued so far has been answered by Redis (and,
+   * with `acknowledgeAll`, every deleted entry acknowledged), or after
+   * `timeoutMs` (a reader waiting for Redis to come back holds its acks
+   * until then; a depth query does not wait that long).
    */
-  async settled(timeoutMs: number): Promise<void> {
-    this.flush();
+  async settled(timeoutMs: number, acknowledgeAll = false): Promise<void> {
+    this.flush(acknowledgeAll);
     if (this.inFlight.size === 0) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<void>((resolve) => {
@@ -153,6 +183,8 @@ export class AckQueue {
     const answered = (async () => {
       while (this.inFlight.size > 0) {
         await Promise.all([...this.inFlight].map((batch) => batch.done.catch(() => undefined)));
+        // The XDELs just confirmed leave entries for one more XACK.
+        this.flush(acknowledgeAll);
       }
     })();
     await Promise.race([answered, expired]);
@@ -172,36 +204,51 @@ export class AckQueue {
 
   /**
    * Issues the batch's commands; the batch settles when the last of them
-   * replied (replies come in order), failing with the first failure. The
-   * callbacks matter on a reader's pipeline, whose `exec` resolves only
-   * after the read.
+   * replied (replies come in order), failing with the first failure of its
+   * XDEL or HDEL. The callbacks matter on a reader's pipeline, whose `exec`
+   * resolves only after the read.
    */
-  private commands(sink: CommandSink, batch: AckBatch): void {
+  private commands(sink: CommandSink, batch: AckBatch, acknowledgeAll: boolean): void {
     // Same call shapes on both sinks; the return values are not used.
     const pipeline = sink as ChainableCommander;
-    const { replies, ids } = batch;
-    // A lost reply ends as its request's timeout; its error is no ack's.
-    for (let i = 0; i < replies.length; i += 2) {
-      pipeline.publish(replies[i] as string, replies[i + 1] as string, ignore);
-    }
-    if (ids.length === 0) {
+    const { ids, failed } = batch;
+    const acking = this.deleted.length >= (acknowledgeAll ? 1 : XACK_EVERY) ? this.deleted : [];
+    if (acking.length > 0) this.deleted = [];
+    // Replies first, as they are the most awaited.
+    publishReplies(pipeline, batch.replies);
+    if (ids.length === 0 && acking.length === 0) {
       batch.finish(undefined);
       return;
     }
     this.inFlight.add(batch);
     let failure: Error | undefined;
-    const step = (error?: Error | null) => {
+    let left = (ids.length > 0 ? 1 : 0) + (failed.length > 0 ? 1 : 0) + (acking.length > 0 ? 1 : 0);
+    const answered = (error?: Error | null) => {
       if (error && failure === undefined) failure = error;
-    };
-    const last = (error?: Error | null) => {
-      step(error);
+      if (--left > 0) return;
       this.inFlight.delete(batch);
       // On failure the entries stay pending and come back after the visibility timeout.
       batch.finish(failure === undefined ? undefined : this.fail(failure));
     };
-    const withFailures = batch.failed.length > 0;
-    pipeline.xdel(this.mailbox, ...ids, step);
-    pipeline.xack(this.mailbox, this.group, ...ids, withFailures ? step : last);
-    if (withFailures) pipeline.hdel(this.failures, ...batch.failed, last);
+    if (ids.length > 0) {
+      pipeline.xdel(this.mailbox, ...ids, (error?: Error | null) => {
+        // Only an entry surely deleted may be acknowledged: an entry
+        // acknowledged but still in the stream would never come back, and
+        // would count in the depth for ever.
+        if (!error) for (const id of ids) this.deleted.push(id);
+        answered(error);
+      });
+    }
+    if (failed.length > 0) pipeline.hdel(this.failures, ...failed, answered);
+    // A failed XACK leaves deleted entries pending, which XAUTOCLAIM drops:
+    // no ack's failure.
+    if (acking.length > 0) pipeline.xack(this.mailbox, this.group, ...acking, () => answered());
+  }
+}
+
+/** PUBLISH channel, frame for each pair; a lost reply ends as its request's timeout, no ack's error. */
+function publishReplies(pipeline: ChainableCommander, replies: readonly string[]): void {
+  for (let i = 0; i < replies.length; i += 2) {
+    pipeline.publish(replies[i] as string, replies[i + 1] as string, ignore);
   }
 }

@@ -185,7 +185,11 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
       }
     }
     const entries = reply?.[0]?.[1];
-    if (entries === undefined) return;
+    if (entries === undefined) {
+      // Nothing came within blockMs: a good time for the XACKs that wait.
+      this.acks.idle();
+      return;
+    }
     for (const [id, fields] of entries) this.deliver(id, fields, 1, '');
   }
 
@@ -293,7 +297,8 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
     }
     this.active.clear();
     try {
-      await this.acks.settled(host.closeTimeoutMs);
+      // Every deleted entry acknowledged too, so PRUNE finds none pending.
+      await this.acks.settled(host.closeTimeoutMs, true);
       if (abandoned.length > 0) {
         // Visible to the next consumer now, not after the visibility timeout;
         // JUSTID keeps the delivery count as it is.

@@ -1,5 +1,5 @@
 import type { EnqueueResult } from 'skreaver';
-import { ENQUEUE } from './_scripts.js';
+import { ENQUEUE, ENQUEUE_ONE } from './_scripts.js';
 import type { Client } from './_settings.js';
 
 /**
@@ -27,8 +27,8 @@ interface Batch {
  * Coalesces the sends made to one mailbox in one tick into one call (at
  * most `maxFrames` frames each): Redis runs one script instead of many and
  * the client sends one command. Frames with a depth limit go through the
- * ENQUEUE script, which checks the limit and appends in order, exactly as
- * separate calls would; frames without one (replies, redrives) are plain
+ * ENQUEUE script (ENQUEUE_ONE for a lone frame), which checks the limit and
+ * appends in order, exactly as separate calls would; frames without one (replies, redrives) are plain
  * XADDs followed by an XLEN in one pipeline, since nothing needs checking and a script call
  * costs Redis several times an XADD. A lone send pays one
  * `process.nextTick`, nothing more.
@@ -83,6 +83,14 @@ export class EnqueueBatcher {
       const failure = this.fail(error);
       for (const waiter of waiters) waiter.reject(failure);
     };
+    if (batch.bounded && waiters.length === 1) {
+      const waiter = waiters[0] as Waiter;
+      ENQUEUE_ONE.run(this.client, [batch.mailbox], batch.args).then((reply) => {
+        const n = Number(reply);
+        waiter.resolve(n > 0 ? { accepted: true, depth: n } : { accepted: false, depth: -1 - n });
+      }, failed);
+      return;
+    }
     if (batch.bounded) {
       ENQUEUE.run(this.client, [batch.mailbox], batch.args).then((reply) => {
         const flat = reply as number[];

@@ -50,6 +50,20 @@ return out
 `);
 
 /**
+ * ENQUEUE for one frame with a limit, the usual case of a lone send (a
+ * request waiting for its reply): no loop and no table to build or return,
+ * which Redis runs measurably faster (about 2 of its 8 microseconds here).
+ * KEYS: mailbox. ARGV: max, frame. Returns the depth after the append when
+ * accepted, else -1 - the depth (never 0).
+ */
+export const ENQUEUE_ONE = new Script(`
+local n = redis.call('XLEN', KEYS[1])
+if n >= tonumber(ARGV[1]) then return -1 - n end
+redis.call('XADD', KEYS[1], '*', 'm', ARGV[2])
+return n + 1
+`);
+
+/**
  * Takes over entries pending longer than the visibility timeout (nacked
  * here, or left by a consumer that died), with their delivery counts
  * (XAUTOCLAIM has already added this delivery) and last nack errors.

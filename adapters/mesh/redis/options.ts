@@ -78,7 +78,8 @@ export interface RedisConnectionOptions {
   readonly connectTimeoutMs?: number;
   /**
    * Time a command may wait for its reply (ioredis `commandTimeout`) before
-   * it rejects with `mesh_unavailable`. Blocking reads get `blockMs` on top.
+   * it rejects with `mesh_unavailable`. Mailbox readers have none: they
+   * wait for Redis (a silent connection is noticed by TCP keep-alive).
    * @defaultValue 10000
    */
   readonly commandTimeoutMs?: number;

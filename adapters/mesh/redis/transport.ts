@@ -141,10 +141,14 @@ function buildTransport(
     closeTimeoutMs: settings.closeTimeoutMs,
     openReader: () =>
       duplicate({
-        // A reader waits for Redis to come back instead of failing its read,
-        // and a blocked read may take blockMs on top of the command timeout.
+        // A reader waits for Redis to come back instead of failing its read.
         maxRetriesPerRequest: null,
-        commandTimeout: settings.blockMs + settings.commandTimeoutMs,
+        // No command timeout: its timer per command (four a request/reply
+        // round trip) costs more than it brings here. A timed-out read was
+        // retried on the same connection anyway; a connection that went
+        // silent is noticed by TCP keep-alive, and ack waits have their own
+        // limit (AckQueue.settled). ioredis' blockingTimeout costs more still.
+        commandTimeout: undefined,
         enableOfflineQueue: true,
         enableAutoPipelining: false,
         // Stream reads decode faster with RESP2; the reader needs nothing of RESP3.

@@ -109,13 +109,13 @@ export function front(deps: FrontDeps): MiddlewareHandler<HttpEnv> {
           c.res = problemResponse(c, refused);
           return;
         }
-        let timedOut: (() => void) | undefined;
-        const timeout = new Promise<void>((resolve) => {
-          timedOut = resolve;
-        });
-        scope.start(() => timedOut?.(), enter(deps, ip));
         try {
-          await Promise.race([next(), timeout]);
+          // Settles when the handler does or the deadline passes, whichever
+          // comes first: one promise, rather than a race of two.
+          await new Promise<void>((resolve, reject) => {
+            scope.start(resolve, enter(deps, ip));
+            next().then(resolve, reject);
+          });
           if (scope.timedOut && !scope.held) {
             metrics.limitExceeded?.('timeout');
             c.res = undefined as unknown as Response;

@@ -1,45 +1,40 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
- * Knows which connections are answering a request, so that shutdown can end
- * the others at once (idle keep-alive sockets, and sockets a client opened
- * but never used) instead of waiting for their timeouts.
+ * Ends the connections shutdown should not wait for. Node itself knows
+ * which connections sit idle between keep-alive requests
+ * (`closeIdleConnections`), but not those a client opened and never sent a
+ * request on; those are tracked here until their first request. Nothing is
+ * counted per request, which keeps the tracking off the hot path.
  */
 export class ConnectionTracker {
-  /** Requests being answered per socket. */
-  readonly #active = new Map<Socket, number>();
-  #closing = false;
+  /** Connections that have not started a request yet. */
+  readonly #unused = new Set<Socket>();
 
-  constructor(server: Server) {
+  constructor(readonly server: Server) {
     server.on('connection', (socket: Socket) => {
-      this.#active.set(socket, 0);
-      socket.once('close', () => this.#active.delete(socket));
+      this.#unused.add(socket);
+      socket.once('close', () => this.#unused.delete(socket));
     });
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      const socket = request.socket;
-      this.#active.set(socket, (this.#active.get(socket) ?? 0) + 1);
-      response.once('close', () => {
-        const left = (this.#active.get(socket) ?? 1) - 1;
-        this.#active.set(socket, left);
-        if (this.#closing && left === 0) socket.end();
-      });
+    server.on('request', (request: { socket: Socket }) => {
+      this.#unused.delete(request.socket);
     });
   }
 
-  /** Open connections. */
-  get size(): number {
-    return this.#active.size;
-  }
-
-  /** Ends every idle connection now, and each busy one as soon as its answer is out. */
+  /**
+   * Ends every idle connection now. Busy ones end once their answer is out:
+   * while the runtime drains, every answer says `Connection: close`.
+   */
   closeIdle(): void {
-    this.#closing = true;
-    for (const [socket, active] of this.#active) if (active === 0) socket.end();
+    for (const socket of this.#unused) socket.end();
+    this.#unused.clear();
+    this.server.closeIdleConnections();
   }
 
   /** Cuts every connection. */
   destroyAll(): void {
-    for (const socket of this.#active.keys()) socket.destroy();
+    for (const socket of this.#unused) socket.destroy();
+    this.server.closeAllConnections();
   }
 }

@@ -119,6 +119,9 @@ export async function serve(runtime: HttpRuntime, options: ServeOptions = {}): P
       // Idle connections end now, busy ones once their answer is out.
       connections.closeIdle();
       const drained = await runtime.drain({ timeoutMs: shutdownTimeoutMs });
+      // An answer already on its way when draining began went out without
+      // `Connection: close`; its connection is idle now.
+      connections.closeIdle();
       if (!drained) logger.warn('Shutdown deadline passed with requests in flight; closing them.');
       // The last answers may still be on their way out; whatever is left at
       // the deadline (or at once, when the deadline already passed) is cut.

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../_support/bundle.js';
@@ -129,6 +129,55 @@ describe('graceful shutdown', () => {
       code: 'coordinator_closed',
     });
     await h.server.shutdown();
+  });
+
+  it('shutdown() closes idle keep-alive connections, unused ones, and the busy one after its answer', async () => {
+    // A keep-alive timeout far longer than the test's: connections that were
+    // left open would hold shutdown (and the test) until it runs out.
+    const h = await startHarness({}, { keepAliveTimeoutMs: 600_000 });
+    await h.create('gated', 'ka');
+    const { port, hostname } = new URL(h.url);
+    const open = () =>
+      new Promise<Socket>((resolve) => {
+        const socket = connect(Number(port), hostname, () => resolve(socket));
+      });
+    const closed = (socket: Socket) =>
+      new Promise<void>((resolve) => {
+        if (socket.destroyed) resolve();
+        else socket.once('close', () => resolve());
+      });
+    const request = (socket: Socket, path: string, body?: string) =>
+      new Promise<string>((resolve) => {
+        let text = '';
+        const onData = (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+          if (/\r\n\r\n[\s\S]*\}$/.test(text)) {
+            socket.off('data', onData);
+            resolve(text);
+          }
+        };
+        socket.on('data', onData);
+        const head =
+          body === undefined
+            ? `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`
+            : `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-API-Key: ${h.key.agent}\r\n\r\n${body}`;
+        socket.write(head);
+      });
+    const unused = await open();
+    const idle = await open();
+    expect(await request(idle, '/health')).toMatch(/^HTTP\/1\.1 200/);
+    const busySocket = await open();
+    const busy = request(busySocket, '/agents/ka/observe', '{"input":"x"}');
+    await h.gate.whenStarted(1);
+    const stopping = h.server.shutdown();
+    await Promise.all([closed(unused), closed(idle)]);
+    expect(busySocket.destroyed).toBe(false);
+    h.gate.release();
+    const answer = await busy;
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    await closed(busySocket);
+    await stopping;
   });
 });
 

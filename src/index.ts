@@ -17,5 +17,6 @@ export * from './observability/index.js';
 export type { Principal } from './principal.js';
 export type { Result } from './result.js';
 export * from './security/index.js';
+export * from './text/index.js';
 export * from './timing/index.js';
 export * from './tools/index.js';

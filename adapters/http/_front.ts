@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { createDeadlineQueue } from 'skreaver';
+import { createDeadlineQueue, utf8ByteLength } from 'skreaver';
 import { type AdmissionDeps, admit, clientAddress, enter, isProbe } from './_admission.js';
 import { compressResponse } from './_compress.js';
 import type { HttpContext, HttpEnv } from './_context.js';
@@ -8,7 +8,7 @@ import { requestHeader } from './_headers.js';
 import { requestIds } from './_request-id.js';
 import { RequestScope } from './_request-scope.js';
 import type { HttpMetrics, HttpTracer } from './metrics.js';
-import { problemResponse, respond, utf8Length } from './problem.js';
+import { problemResponse, respond } from './problem.js';
 
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
@@ -150,7 +150,7 @@ export function front(deps: FrontDeps): MiddlewareHandler<HttpEnv> {
         if (length !== null && /^\d+$/.test(length)) metric.requestBytes = Number(length);
         const text = c.get('bodyText');
         if (text !== undefined && c.get('stamped') === true)
-          metric.responseBytes = utf8Length(text);
+          metric.responseBytes = utf8ByteLength(text);
         metrics.httpRequest?.(metric);
       }
     }

@@ -1,4 +1,4 @@
-import { isSkreaverError, SkreaverError } from 'skreaver';
+import { isSkreaverError, SkreaverError, utf8ByteLength } from 'skreaver';
 import type { HttpContext } from './_context.js';
 import { type HttpErrorBody, type HttpErrorCode, httpStatusOf } from './error-status.js';
 
@@ -65,23 +65,13 @@ export function toProblem(error: unknown): HttpProblem {
   });
 }
 
-const encoder = new TextEncoder();
-
-/** UTF-8 length of `text`, without encoding it when it is plain ASCII. */
-export function utf8Length(text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7f) return encoder.encode(text).byteLength;
-  }
-  return text.length;
-}
-
 /** Whether the body of a response the runtime built is under `bytes` long; undefined for other responses. */
 export function bodyUnder(c: HttpContext, bytes: number): boolean | undefined {
   const text = c.get('bodyText');
   if (text === undefined) return undefined;
   // UTF-8 takes one to three bytes per UTF-16 unit: most bodies are decided without a pass.
   if (text.length >= bytes) return false;
-  return text.length * 3 < bytes || utf8Length(text) < bytes;
+  return text.length * 3 < bytes || utf8ByteLength(text) < bytes;
 }
 
 /**

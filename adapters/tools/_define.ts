@@ -1,12 +1,14 @@
 import {
   compileJsonSchema,
+  exceedsUtf8Bytes,
   type JsonSchema,
   type StandardSchemaV1,
   type Tool,
   type ToolContext,
+  utf8ByteLength,
 } from 'skreaver';
 import { InputRefusal, refuse, toolInputError } from './_errors.js';
-import { exceedsBytes, shortenMessage, utf8Length } from './_text.js';
+import { shortenMessage } from './_text.js';
 
 /** The object form of a tool's input: named fields, the `required` ones listed. */
 export interface ObjectSchema extends JsonSchema {
@@ -87,7 +89,7 @@ function parseJson(text: string): Parsed {
 function tooLarge(path: readonly string[], text: string, limit: number): never {
   return refuse(
     path,
-    `is ${utf8Length(text)} bytes long; this tool takes at most ${limit} (option maxInputBytes)`,
+    `is ${utf8ByteLength(text)} bytes long; this tool takes at most ${limit} (option maxInputBytes)`,
     { reason: 'input_too_large', limit },
   );
 }
@@ -99,7 +101,7 @@ function makeNormaliser<C>(spec: StandardToolSpec<C, unknown>): (input: unknown)
   const { primary, maxInputBytes } = spec;
 
   const fromString = (input: string): Record<string, unknown> => {
-    if (exceedsBytes(input, maxInputBytes)) tooLarge([], input, maxInputBytes);
+    if (exceedsUtf8Bytes(input, maxInputBytes)) tooLarge([], input, maxInputBytes);
     if (spec.fallback) {
       // Only text that looks like an object can be a config; skip the parse otherwise.
       const parsed = input.trimStart().startsWith('{') ? parseJson(input) : undefined;
@@ -137,7 +139,7 @@ function makeNormaliser<C>(spec: StandardToolSpec<C, unknown>): (input: unknown)
       if (!Object.hasOwn(candidate, field)) continue;
       const value = candidate[field];
       if (value === undefined) continue;
-      if (typeof value === 'string' && exceedsBytes(value, maxInputBytes)) {
+      if (typeof value === 'string' && exceedsUtf8Bytes(value, maxInputBytes)) {
         tooLarge([field], value, maxInputBytes);
       }
       config[field] = value;

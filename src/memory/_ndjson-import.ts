@@ -1,6 +1,6 @@
 import { MemoryError, TransactionError, ValidationError } from '../errors/families.js';
 import { isSkreaverError } from '../errors/skreaver-error.js';
-import { exceedsUtf8Bytes, utf8ByteLength } from './_utf8.js';
+import { exceedsUtf8Bytes, utf8ByteLength } from '../text/utf8.js';
 import type { MemoryWriter } from './memory.js';
 import type { ImportErrorData, ImportMemoryResult } from './ndjson.js';
 import { validateMemoryKey, validateMemoryValue } from './validation.js';

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors/families.js';
-import { utf8ByteLength } from './_utf8.js';
+import { utf8ByteLength } from '../text/utf8.js';
 
 /* The streaming line splitter behind `ndjsonLines`. */
 

@@ -1,7 +1,7 @@
 import { MemoryError, ValidationError } from '../errors/families.js';
+import { exceedsUtf8Bytes, utf8ByteLength } from '../text/utf8.js';
 import { createState } from './_in-memory-state.js';
 import { runTransaction, type TransactionHost } from './_in-memory-transaction.js';
-import { exceedsUtf8Bytes, utf8ByteLength } from './_utf8.js';
 import type {
   Memory,
   MemoryEntry,

@@ -1,7 +1,7 @@
 import { MemoryError, TransactionError, ValidationError } from '../errors/families.js';
 import { isSkreaverError } from '../errors/skreaver-error.js';
 import { IDENTIFIER_RULES } from '../identifiers/rules.js';
-import { exceedsUtf8Bytes, utf8ByteLength } from './_utf8.js';
+import { exceedsUtf8Bytes, utf8ByteLength } from '../text/utf8.js';
 import type {
   Memory,
   MemoryEntry,

@@ -1,6 +1,6 @@
 import { MemoryError } from '../errors/families.js';
 import { safeParseMemoryKey } from '../identifiers/identifiers.js';
-import { exceedsUtf8Bytes, utf8ByteLength } from './_utf8.js';
+import { exceedsUtf8Bytes, utf8ByteLength } from '../text/utf8.js';
 import { compareMemoryKeys } from './compare-keys.js';
 
 /** The `format` field of every snapshot skreaver writes. */

@@ -1,6 +1,6 @@
 import { MemoryError, ValidationError } from '../errors/families.js';
 import { safeParseMemoryKey } from '../identifiers/identifiers.js';
-import { exceedsUtf8Bytes, utf8ByteLength } from './_utf8.js';
+import { exceedsUtf8Bytes, utf8ByteLength } from '../text/utf8.js';
 
 /*
  * The argument checks every Memory implementation applies, public so that

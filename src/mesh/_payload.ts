@@ -1,4 +1,4 @@
-import { utf8ByteLength } from '../memory/_utf8.js';
+import { utf8ByteLength } from '../text/utf8.js';
 import { messageInvalid, messageTooLarge } from './errors.js';
 import type { ResolvedMessageLimits } from './limits.js';
 

@@ -1,7 +1,7 @@
 import type { AgentId, TopicName } from '../identifiers/identifiers.js';
 import { safeParseAgentId, safeParseTopicName } from '../identifiers/identifiers.js';
 import { IDENTIFIER_RULES } from '../identifiers/rules.js';
-import { utf8ByteLength } from '../memory/_utf8.js';
+import { utf8ByteLength } from '../text/utf8.js';
 import { messageInvalid, messageTooLarge } from './errors.js';
 import type { ResolvedMessageLimits } from './limits.js';
 import type { MessageHeaders } from './message.js';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { utf8ByteLength } from '../../src/memory/_utf8.js';
 import { compareMemoryKeys } from '../../src/memory/compare-keys.js';
 
 function byCodePoints(a: string, b: string): number {
@@ -56,15 +55,6 @@ describe('compareMemoryKeys', () => {
         const bytes = Buffer.compare(Buffer.from(x), Buffer.from(y));
         expect(Math.sign(compareMemoryKeys(a, b))).toBe(bytes);
       }
-    }
-  });
-});
-
-describe('utf8ByteLength', () => {
-  it('matches TextEncoder, lone surrogates included', () => {
-    const encoder = new TextEncoder();
-    for (const text of ['', 'abc', 'é', '中文', '😀', 'a\ud800', '\ud800b', '\udc00', 'x\ud83d']) {
-      expect(utf8ByteLength(text)).toBe(encoder.encode(text).length);
     }
   });
 });

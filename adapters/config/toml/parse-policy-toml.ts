@@ -2,6 +2,7 @@ import {
   type PolicyProblem,
   policyInvalidError,
   policyWarnings,
+  utf8ByteLength,
   ValidationError,
   validatePolicy,
 } from 'skreaver';
@@ -23,21 +24,6 @@ function option(name: string, value: unknown, fallback: number): number {
     );
   }
   return value;
-}
-
-/** UTF-8 length without encoding the whole text. */
-function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 /** Dates become their text and big integers numbers, so validation reports them plainly. */
@@ -103,7 +89,7 @@ export function parsePolicyToml(text: string, options: PolicyTomlOptions = {}): 
   }
   // Characters never outnumber bytes, so a long text is refused before it is measured.
   const over = text.length > maxBytes;
-  const bytes = over ? text.length : utf8Length(text);
+  const bytes = over ? text.length : utf8ByteLength(text);
   if (bytes > maxBytes) {
     const size = `${over ? 'at least ' : ''}${bytes} bytes`;
     throw fail([{ path: '', message: `is ${size}; the limit is ${maxBytes} (option maxBytes)` }]);

@@ -1,5 +1,5 @@
-import type { Tool } from 'skreaver';
-import { codePointLength, utf8Length } from '../_text.js';
+import { type Tool, utf8ByteLength } from 'skreaver';
+import { codePointLength } from '../_text.js';
 import type { StandardToolOptions } from '../options.js';
 import { defineTextTool } from './_text-tool.js';
 import type { TextInput } from './text-uppercase.js';
@@ -83,7 +83,7 @@ export function textAnalyzeTool(
       text,
       analysis: {
         character_count: codePointLength(text),
-        byte_count: utf8Length(text),
+        byte_count: utf8ByteLength(text),
         word_count: wordCount(text),
         line_count: lineCount(text),
         is_empty: text === '',

@@ -1,7 +1,6 @@
-import type { Tool } from 'skreaver';
+import { type Tool, utf8ByteLength } from 'skreaver';
 import { defineStandardTool, type ObjectSchema } from '../_define.js';
 import { inputLimit, oneOf, positiveInteger } from '../_option-checks.js';
-import { utf8Length } from '../_text.js';
 import { STANDARD_TOOL_LIMITS, type StandardToolOptions } from '../options.js';
 import { matchOffsets } from './_matches.js';
 
@@ -112,7 +111,7 @@ export function textSearchTool(
           matches.push(index);
           continue;
         }
-        lastByte += utf8Length(haystack.slice(lastUnit, index));
+        lastByte += utf8ByteLength(haystack.slice(lastUnit, index));
         lastUnit = index;
         matches.push(lastByte);
       }

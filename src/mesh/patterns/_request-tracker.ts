@@ -1,5 +1,5 @@
 import { MeshError } from '../../errors/families.js';
-import { utf8ByteLength } from '../../memory/_utf8.js';
+import { utf8ByteLength } from '../../text/utf8.js';
 import type { MeshRuntime } from '../_runtime.js';
 import type { TimerHandle } from '../_timers.js';
 import type { BackpressureErrorData } from '../backpressure.js';

@@ -1,0 +1,1 @@
+export { exceedsUtf8Bytes, utf8ByteLength } from './utf8.js';

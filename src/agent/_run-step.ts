@@ -3,6 +3,7 @@ import type { Memory } from '../memory/memory.js';
 import type { StepMetric } from '../observability/metrics.js';
 import type { Span } from '../observability/tracing.js';
 import type { Principal } from '../principal.js';
+import { subscribeAbort, unsubscribeAbort } from '../timing/_abort-subscriptions.js';
 import type { Deadline, DeadlineQueue } from '../timing/deadlines.js';
 import type { ToolCall, ToolResult } from '../tools/tool.js';
 import { createAbortScope } from './_abort-scope.js';
@@ -73,9 +74,8 @@ class StepRun<Obs, Act> implements RoundStep<Obs, Act> {
   rounds = 0;
   round: ToolRound<Obs, Act> | undefined = undefined;
   deadline: Deadline | undefined = undefined;
+  /** The caller's signal, while the step listens to it. */
   callerSignal: AbortSignal | undefined = undefined;
-  /** Listens to the caller's signal, when there is one. */
-  onCallerAbort: (() => void) | undefined = undefined;
 
   constructor(
     runtime: StepRuntime<Obs, Act>,
@@ -110,16 +110,22 @@ class StepRun<Obs, Act> implements RoundStep<Obs, Act> {
       events.emit({ type: 'step.started', agentId, step, timestamp: Date.now(), observation });
     }
     if (signal !== undefined) {
-      const onAbort = (): void => this.abort(stepAborted(agentId, signal.reason, step));
       if (signal.aborted) {
-        onAbort();
+        this.abort(stepAborted(agentId, signal.reason, step));
       } else {
+        // Often the same signal step after step (an agent's or a server's
+        // lifetime): a shared subscription spares a listener per step.
         this.callerSignal = signal;
-        this.onCallerAbort = onAbort;
-        signal.addEventListener('abort', onAbort, { once: true });
+        subscribeAbort(signal, this);
       }
     }
     void this.run(observation);
+  }
+
+  /** The caller's signal aborted. */
+  signalAborted(): void {
+    const signal = this.callerSignal;
+    this.abort(stepAborted(this.agentId, signal?.reason, this.step));
   }
 
   /** The step deadline passed (called by the deadline queue). */
@@ -216,8 +222,9 @@ class StepRun<Obs, Act> implements RoundStep<Obs, Act> {
     if (this.ended) return;
     this.ended = true;
     this.deadline?.cancel();
-    if (this.onCallerAbort !== undefined) {
-      this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    if (this.callerSignal !== undefined) {
+      unsubscribeAbort(this.callerSignal, this);
+      this.callerSignal = undefined;
     }
     try {
       this.report(ok, outcome);

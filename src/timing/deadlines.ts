@@ -7,6 +7,14 @@
  * cancelled just leaves the line; the timer is re-armed for the new head
  * only when it fires, and cleared as soon as the line is empty, so nothing
  * idle holds a timer.
+ *
+ * With `keepIdleTimer`, an empty line keeps its timer armed but no longer
+ * holding the process open (`unref`), and the next deadline takes it back
+ * (`ref`): work that starts and finishes one at a time (a server answering
+ * each request before it reads the next) would otherwise pay a setTimeout
+ * and a clearTimeout every time. The idle timer fires once, finds nothing
+ * and is gone. Where timers cannot be unref'd (browsers, Deno) it is
+ * cleared as usual.
  */
 
 /** Told when its deadline passes (see {@link createDeadlineQueue}). */
@@ -19,6 +27,18 @@ export interface Expirable {
 export interface Deadline {
   /** Stops the deadline; `expired` will not be called. Idempotent. */
   cancel(): void;
+}
+
+/** Options of {@link createDeadlineQueue}. */
+export interface DeadlineQueueOptions {
+  /**
+   * Keep the timer armed (unref'd, so it holds no process open) when no
+   * deadline is pending, for the next one to reuse: cheaper when deadlines
+   * start and end one at a time, at the price of one idle timer firing
+   * once, `delayMs` after the last start. Default `false`: an empty queue
+   * clears its timer at once.
+   */
+  readonly keepIdleTimer?: boolean;
 }
 
 /** Deadlines of one fixed length (see {@link createDeadlineQueue}). */
@@ -58,14 +78,17 @@ class Queue implements DeadlineQueue {
   head: Entry | null = null;
   tail: Entry | null = null;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Whether the timer holds the process open (it does not while the line is empty). */
+  refed = false;
   /** The entry the timer was armed for: it expires when the timer fires, whatever the clock says. */
   armedFor: Entry | null = null;
   readonly onTimer = (): void => this.fire();
 
   constructor(
     readonly delayMs: number,
-    /** Called when the last pending deadline left. */
+    /** Called when the last pending deadline left and no timer is armed. */
     readonly onEmpty: (() => void) | undefined = undefined,
+    readonly keepIdleTimer = false,
   ) {}
 
   start(owner: Expirable): Deadline {
@@ -74,25 +97,48 @@ class Queue implements DeadlineQueue {
     if (this.tail === null) this.head = entry;
     else this.tail.next = entry;
     this.tail = entry;
-    if (this.timer === undefined) this.arm(entry, this.delayMs);
+    const timer = this.timer;
+    if (timer === undefined) this.arm(entry, this.delayMs);
+    else if (!this.refed) {
+      // Armed for a deadline that was cancelled: it fires no later than
+      // this one is due, and re-arms for it then.
+      (timer as { ref(): void }).ref();
+      this.refed = true;
+    }
     return entry;
   }
 
   cancel(entry: Entry): void {
     if (!entry.pending) return;
     this.unlink(entry);
-    if (this.head !== null) return;
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.armedFor = null;
+    if (this.head === null) this.idle();
+  }
+
+  /**
+   * The line is empty: the timer may stay, but must not keep the process
+   * alive. `onEmpty` runs once the queue holds neither deadlines nor a timer.
+   */
+  private idle(): void {
+    const timer = this.timer;
+    if (
+      this.keepIdleTimer &&
+      timer !== undefined &&
+      typeof (timer as { unref?: unknown }).unref === 'function'
+    ) {
+      if (this.refed) (timer as { unref(): void }).unref();
+      this.refed = false;
+      return;
     }
+    if (timer !== undefined) clearTimeout(timer);
+    this.timer = undefined;
+    this.armedFor = null;
     this.onEmpty?.();
   }
 
   private arm(entry: Entry, delay: number): void {
     this.armedFor = entry;
     this.timer = setTimeout(this.onTimer, delay);
+    this.refed = true;
   }
 
   private unlink(entry: Entry): void {
@@ -107,6 +153,7 @@ class Queue implements DeadlineQueue {
 
   private fire(): void {
     this.timer = undefined;
+    this.refed = false;
     const armed = this.armedFor;
     this.armedFor = null;
     const now = performance.now();
@@ -142,8 +189,11 @@ class Queue implements DeadlineQueue {
  * }
  * ```
  */
-export function createDeadlineQueue(delayMs: number): DeadlineQueue {
-  return new Queue(delayMs);
+export function createDeadlineQueue(
+  delayMs: number,
+  options: DeadlineQueueOptions = {},
+): DeadlineQueue {
+  return new Queue(delayMs, undefined, options.keepIdleTimer === true);
 }
 
 /**

@@ -2,5 +2,6 @@ export {
   createDeadlineQueue,
   type Deadline,
   type DeadlineQueue,
+  type DeadlineQueueOptions,
   type Expirable,
 } from './deadlines.js';

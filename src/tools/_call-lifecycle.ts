@@ -1,5 +1,6 @@
 import type { ToolError } from '../errors/families.js';
 import type { Span } from '../observability/tracing.js';
+import { subscribeAbort, unsubscribeAbort } from '../timing/_abort-subscriptions.js';
 import type { Deadline, Expirable } from '../timing/deadlines.js';
 import { abortSourceOf, callerAbort } from './_abort-source.js';
 import {
@@ -7,9 +8,7 @@ import {
   releaseSlot,
   type ToolEntry,
   unlink,
-  unwatchSignal,
   type Waiter,
-  watchSignal,
 } from './_registry-state.js';
 import { registryClosed, toolAborted, toolTimeout } from './_tool-errors.js';
 import type { DispatchContext } from './registry.js';
@@ -136,13 +135,15 @@ export abstract class CallLifecycle implements Waiter, Expirable {
     }
     const source = abortSourceOf(this.ctx);
     if (source !== undefined) {
-      this.unwatch = source.onAbort(() => this.callerAborted());
+      this.unwatch = source.onAbort(() => this.signalAborted());
       return;
     }
     const signal = this.ctx?.signal;
     if (signal !== undefined) {
       this.watched = signal;
-      watchSignal(state, signal, this);
+      // Shared with every other call on this signal: one listener, and
+      // Node warns past ten listeners on one AbortSignal.
+      subscribeAbort(signal, this);
     }
   }
 
@@ -155,7 +156,7 @@ export abstract class CallLifecycle implements Waiter, Expirable {
   }
 
   /** The caller's signal aborted. */
-  callerAborted(): void {
+  signalAborted(): void {
     if (this.result !== undefined) return;
     if (this.toolPending) this.abandoned = true;
     this.stop(toolAborted(this, callerAbort(this.ctx)?.reason));
@@ -197,7 +198,7 @@ export abstract class CallLifecycle implements Waiter, Expirable {
     const entry = this.entry;
     if (this.queued && entry !== null) unlink(entry, this);
     if (this.watched !== undefined) {
-      unwatchSignal(this.state, this.watched, this);
+      unsubscribeAbort(this.watched, this);
       this.watched = undefined;
     }
     if (this.unwatch !== undefined) {

@@ -8,12 +8,6 @@ import type { ToolPolicyHook } from './registry.js';
 import type { StandardSchemaV1Props } from './standard-schema.js';
 import type { Tool } from './tool.js';
 
-/** Calls listening to one caller signal, and the one listener they share. */
-interface SignalWatch {
-  readonly calls: Set<{ callerAborted(): void }>;
-  readonly listener: () => void;
-}
-
 /** What the gate needs from a waiting call. */
 export interface Waiter {
   prev: Waiter | null;
@@ -63,12 +57,6 @@ export interface RegistryState {
   drained: (() => void) | undefined;
   /** Per-call deadlines: one timer per timeout length in use, shared by the calls waiting on it. */
   readonly deadlines: Deadlines;
-  /**
-   * Caller signals that waiting calls listen to. One listener per signal,
-   * however many calls share it: Node warns past ten listeners on one
-   * AbortSignal, and a coordinator passes one signal to a whole round.
-   */
-  readonly watches: Map<AbortSignal, SignalWatch>;
 }
 
 /** Reports a slot taken or given back; a throwing recorder must not break the accounting. */
@@ -129,35 +117,4 @@ export function releaseSlot(state: RegistryState, entry: ToolEntry, waiter: Wait
   entry.active--;
   inFlight(state, entry, -1);
   grantSlots(state, entry);
-}
-
-/** Tells `call` when `signal` aborts, sharing one listener among every call on that signal. */
-export function watchSignal(
-  state: RegistryState,
-  signal: AbortSignal,
-  call: { callerAborted(): void },
-): void {
-  let watch = state.watches.get(signal);
-  if (watch === undefined) {
-    const calls = new Set<{ callerAborted(): void }>();
-    const listener = (): void => {
-      for (const waiting of [...calls]) waiting.callerAborted();
-    };
-    watch = { calls, listener };
-    state.watches.set(signal, watch);
-    signal.addEventListener('abort', listener);
-  }
-  watch.calls.add(call);
-}
-
-/** Stops telling `call` about `signal`; the last call out removes the listener. */
-export function unwatchSignal(
-  state: RegistryState,
-  signal: AbortSignal,
-  call: { callerAborted(): void },
-): void {
-  const watch = state.watches.get(signal);
-  if (watch === undefined || !watch.calls.delete(call) || watch.calls.size > 0) return;
-  state.watches.delete(signal);
-  signal.removeEventListener('abort', watch.listener);
 }

@@ -106,7 +106,6 @@ function resolveState(options: ToolRegistryOptions): RegistryState {
     live: new Set(),
     drained: undefined,
     deadlines: createDeadlines(),
-    watches: new Map(),
   };
 }
 

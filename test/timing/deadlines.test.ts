@@ -93,3 +93,49 @@ describe('deadlines of several lengths', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('keepIdleTimer', () => {
+  it('reuses the idle timer when deadlines start and finish one at a time', async () => {
+    const queue = createDeadlineQueue(100, { keepIdleTimer: true });
+    const log: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      queue.start(owner(log, `early ${i}`)).cancel();
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    // One timer, armed by the first start, not one per start.
+    expect(vi.getTimerCount()).toBe(1);
+    // Started at 50 ms: the idle timer (due at 100 ms) fires first and re-arms for it.
+    queue.start(owner(log, 'late'));
+    await vi.advanceTimersByTimeAsync(99);
+    expect(log).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(log).toEqual(['late']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('lets the idle timer run out once nothing is pending, telling nobody', async () => {
+    const queue = createDeadlineQueue(100, { keepIdleTimer: true });
+    const log: string[] = [];
+    queue.start(owner(log, 'a')).cancel();
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(log).toEqual([]);
+  });
+
+  it('holds the process open only while a deadline is pending', () => {
+    vi.useRealTimers();
+    const timeouts = () =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timeouts();
+    const queue = createDeadlineQueue(60_000, { keepIdleTimer: true });
+    const first = queue.start({ expired: () => {} });
+    expect(timeouts()).toBe(before + 1);
+    first.cancel();
+    expect(timeouts()).toBe(before);
+    const second = queue.start({ expired: () => {} });
+    expect(timeouts()).toBe(before + 1);
+    second.cancel();
+    expect(timeouts()).toBe(before);
+  });
+});

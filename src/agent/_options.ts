@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../_known-options.js';
 import { ValidationError } from '../errors/families.js';
 import type { Memory } from '../memory/memory.js';
 import type { Logger } from '../observability/logger.js';
@@ -8,6 +9,22 @@ import type { Tracer } from '../observability/tracing.js';
 import { noopTracer } from '../observability/tracing.js';
 import type { ToolRegistry } from '../tools/registry.js';
 import type { CoordinatorOptions } from './coordinator.js';
+
+/** The options createCoordinator takes, checked against CoordinatorOptions. */
+const COORDINATOR_OPTIONS = {
+  registry: true,
+  memory: true,
+  namespaceMemory: true,
+  maxRounds: true,
+  stepTimeoutMs: true,
+  toolTimeoutMs: true,
+  maxConcurrentToolCalls: true,
+  maxCallsPerRound: true,
+  maxQueuedSteps: true,
+  metrics: true,
+  tracer: true,
+  logger: true,
+} satisfies KnownOptions<CoordinatorOptions>;
 
 /** The largest delay `setTimeout` honours (2^31 - 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -57,6 +74,7 @@ function integer(
  * @throws {@link ValidationError} with code `invalid_options`.
  */
 export function resolveOptions(options: CoordinatorOptions): ResolvedCoordinatorOptions {
+  rejectUnknownOptions('createCoordinator', options, COORDINATOR_OPTIONS);
   if (typeof options !== 'object' || options === null) {
     throw invalid('options', options, 'an object');
   }

@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../_known-options.js';
 import { AuthError, SecurityError } from '../errors/families.js';
 import type { Principal } from '../principal.js';
 import {
@@ -29,6 +30,18 @@ import type {
   ApiKeyStatus,
   IssuedApiKey,
 } from './api-key-types.js';
+
+/** The options createApiKeyManager takes, checked against ApiKeyManagerOptions. */
+const API_KEY_MANAGER_OPTIONS = {
+  store: true,
+  prefix: true,
+  secretBytes: true,
+  maxKeysPerPrincipal: true,
+  defaultExpiresInMs: true,
+  rotationGraceMs: true,
+  lastUsedIntervalMs: true,
+  now: true,
+} satisfies KnownOptions<ApiKeyManagerOptions>;
 
 function statusOf(record: ApiKeyRecord, now: number): ApiKeyStatus {
   if (record.revokedAt !== undefined) return 'revoked';
@@ -72,6 +85,7 @@ function hashSecret(salt: Uint8Array, id: string, secret: string): Promise<Uint8
  * ```
  */
 export function createApiKeyManager(options: ApiKeyManagerOptions = {}): ApiKeyManager {
+  rejectUnknownOptions('createApiKeyManager', options, API_KEY_MANAGER_OPTIONS);
   const {
     format,
     secretBytes,

@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../_known-options.js';
 import { SecurityError, ValidationError } from '../errors/families.js';
 import type { Principal } from '../principal.js';
 import type { ToolPolicyDecision, ToolPolicyHook } from '../tools/registry.js';
@@ -10,6 +11,15 @@ import type {
   RbacProblem,
   ToolAccessDecision,
 } from './rbac-types.js';
+
+/** The options createRbac takes, checked against RbacOptions. */
+const RBAC_OPTIONS = {
+  roles: true,
+  builtinRoles: true,
+  defaultDeny: true,
+  anonymousRole: true,
+  maxCachedDecisions: true,
+} satisfies KnownOptions<RbacOptions>;
 
 const ALLOW: ToolAccessDecision = Object.freeze({ allow: true });
 const NO_PRINCIPAL: ToolAccessDecision = Object.freeze({
@@ -117,6 +127,7 @@ function decide(
  * ```
  */
 export function createRbac(options: RbacOptions = {}): Rbac {
+  rejectUnknownOptions('createRbac', options, RBAC_OPTIONS);
   const builtinRoles = options.builtinRoles ?? true;
   if (typeof builtinRoles !== 'boolean') {
     throw invalidOption('builtinRoles', builtinRoles, 'a boolean');

@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../_known-options.js';
 import { AuthError, ValidationError } from '../errors/families.js';
 import {
   concatBytes,
@@ -7,6 +8,14 @@ import {
   toBase64Url,
   utf8,
 } from './_bytes.js';
+
+/** The options createVault takes, checked against VaultOptions. */
+const VAULT_OPTIONS = {
+  key: true,
+  env: true,
+  envVar: true,
+  previousKeys: true,
+} satisfies KnownOptions<VaultOptions>;
 
 /** The environment variable a vault reads its key from by default. */
 export const VAULT_KEY_ENV = 'SKREAVER_ENCRYPTION_KEY';
@@ -178,6 +187,7 @@ function aad(name: string): Uint8Array {
  * ```
  */
 export function createVault(options: VaultOptions = {}): Vault {
+  rejectUnknownOptions('createVault', options, VAULT_OPTIONS);
   const envVar = options.envVar ?? VAULT_KEY_ENV;
   const fromEnv = options.key === undefined;
   const raw = fromEnv ? options.env?.[envVar] : options.key;

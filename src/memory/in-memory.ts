@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../_known-options.js';
 import { MemoryError, ValidationError } from '../errors/families.js';
 import { exceedsUtf8Bytes, utf8ByteLength } from '../text/utf8.js';
 import { createState } from './_in-memory-state.js';
@@ -22,6 +23,13 @@ import {
   validateMemoryValue,
   validateStoreOptions,
 } from './validation.js';
+
+/** The options inMemoryMemory takes, checked against InMemoryMemoryOptions. */
+const IN_MEMORY_MEMORY_OPTIONS = {
+  maxValueBytes: true,
+  maxSnapshotBytes: true,
+  now: true,
+} satisfies KnownOptions<InMemoryMemoryOptions>;
 
 /** Options of {@link inMemoryMemory}. */
 export interface InMemoryMemoryOptions {
@@ -85,6 +93,7 @@ export interface InMemoryMemory extends Memory {
  * ```
  */
 export function inMemoryMemory(options: InMemoryMemoryOptions = {}): InMemoryMemory {
+  rejectUnknownOptions('inMemoryMemory', options, IN_MEMORY_MEMORY_OPTIONS);
   const maxValueBytes = positiveLimit('maxValueBytes', options.maxValueBytes, Infinity);
   const maxSnapshotBytes = positiveLimit(
     'maxSnapshotBytes',

@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../_known-options.js';
 import { ToolError, ValidationError } from '../errors/families.js';
 import { safeParseToolName } from '../identifiers/identifiers.js';
 import { noopLogger } from '../observability/logger.js';
@@ -10,6 +11,19 @@ import type { RegistryState, ToolEntry } from './_registry-state.js';
 import { compileJsonSchema, DEFAULT_MAX_JSON_DEPTH } from './json-schema-check.js';
 import type { DispatchContext, ToolRegistry, ToolRegistryOptions } from './registry.js';
 import type { Tool, ToolCall, ToolResult } from './tool.js';
+
+/** The options createToolRegistry takes, checked against ToolRegistryOptions. */
+const TOOL_REGISTRY_OPTIONS = {
+  timeoutMs: true,
+  maxConcurrentPerTool: true,
+  maxQueuedPerTool: true,
+  policies: true,
+  checkOutput: true,
+  maxJsonDepth: true,
+  metrics: true,
+  tracer: true,
+  logger: true,
+} satisfies KnownOptions<ToolRegistryOptions>;
 
 /** Defaults of {@link ToolRegistryOptions}. */
 export const TOOL_REGISTRY_DEFAULTS = Object.freeze({
@@ -205,6 +219,7 @@ function entryFor(tool: Tool): ToolEntry {
  * ```
  */
 export function createToolRegistry(options: ToolRegistryOptions = {}): ToolRegistry {
+  rejectUnknownOptions('createToolRegistry', options, TOOL_REGISTRY_OPTIONS);
   const state = resolveState(options);
   const tools = state.tools;
   let closing: Promise<void> | undefined;

@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../../_known-options.js';
 import { ValidationError } from '../../errors/families.js';
 import { type AuditPolicy, DEFAULT_POLICY } from '../policy/policy.js';
 import { createSecretScanner, type SecretScanner } from '../secrets/scanner.js';
@@ -10,6 +11,16 @@ import {
   defaultSeverity,
 } from './events.js';
 import type { AuditSink } from './sinks.js';
+
+/** The options createAuditLogger takes, checked against AuditLoggerOptions. */
+const AUDIT_LOGGER_OPTIONS = {
+  sink: true,
+  policy: true,
+  scanner: true,
+  onError: true,
+  now: true,
+  newId: true,
+} satisfies KnownOptions<AuditLoggerOptions>;
 
 /** Options of {@link createAuditLogger}. */
 export interface AuditLoggerOptions {
@@ -78,6 +89,7 @@ function ignore(): void {
  * ```
  */
 export function createAuditLogger(options: AuditLoggerOptions): AuditLogger {
+  rejectUnknownOptions('createAuditLogger', options, AUDIT_LOGGER_OPTIONS);
   const sink = options?.sink;
   if (typeof sink?.write !== 'function') {
     throw new ValidationError(

@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../../_known-options.js';
 import { SecurityError } from '../../errors/families.js';
 import { isSkreaverError } from '../../errors/skreaver-error.js';
 import type { Principal } from '../../principal.js';
@@ -18,6 +19,15 @@ import { inspectSecrets } from './_input-secrets.js';
 import { jsonByteLength, MAX_SIZE_DEPTH, UNMEASURABLE } from './_json-size.js';
 import { wrapTool } from './_wrap-tool.js';
 import { createLockdown, type Lockdown } from './lockdown.js';
+
+/** The options createSecurityGuard takes, checked against SecurityGuardOptions. */
+const SECURITY_GUARD_OPTIONS = {
+  policy: true,
+  checkAccess: true,
+  sink: true,
+  audit: true,
+  lockdown: true,
+} satisfies KnownOptions<SecurityGuardOptions>;
 
 /**
  * An RBAC check the guard consults for every call (`src/auth` provides
@@ -169,6 +179,7 @@ function accessRefusal(
  * ```
  */
 export function createSecurityGuard(options: SecurityGuardOptions = {}): SecurityGuard {
+  rejectUnknownOptions('createSecurityGuard', options, SECURITY_GUARD_OPTIONS);
   const policy = options.policy ?? DEFAULT_POLICY;
   const compiled = new CompiledPolicy(policy, POLICY_LIMITS.payloadBytes.max);
   const audit =

@@ -1,7 +1,17 @@
+import { type KnownOptions, rejectUnknownOptions } from '../../_known-options.js';
 import { SecurityError, ValidationError } from '../../errors/families.js';
 import { KeyCache } from './_key-cache.js';
 import { redactWalk, type ValueSecretFinding, walkSecrets } from './_walk.js';
 import { SECRET_DETECTORS, type SecretDetector, type SecretDetectorName } from './detectors.js';
+
+/** The options createSecretScanner takes, checked against SecretScannerOptions. */
+const SECRET_SCANNER_OPTIONS = {
+  extraPatterns: true,
+  detectors: true,
+  maxLength: true,
+  sensitiveKeys: true,
+  maxDepth: true,
+} satisfies KnownOptions<SecretScannerOptions>;
 
 /** Where a secret was found in a text: `text.slice(start, end)` is the secret. */
 export interface SecretFinding {
@@ -217,6 +227,7 @@ function merge(findings: SecretFinding[]): SecretFinding[] {
  * ```
  */
 export function createSecretScanner(options: SecretScannerOptions = {}): SecretScanner {
+  rejectUnknownOptions('createSecretScanner', options, SECRET_SCANNER_OPTIONS);
   const maxLength = positive('maxLength', options.maxLength, SECRET_SCANNER_DEFAULTS.maxLength);
   const maxDepth = positive('maxDepth', options.maxDepth, SECRET_SCANNER_DEFAULTS.maxDepth);
   const sensitiveKeys = options.sensitiveKeys ?? SECRET_SCANNER_DEFAULTS.sensitiveKeys;

@@ -28,6 +28,13 @@ export class Problems {
     return value;
   }
 
+  /** Reports every key of `value` that `known` does not have, as `<prefix><key> is not an option`. */
+  unknownKeys(prefix: string, value: Record<string, unknown>, known: object): void {
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(known, key)) this.add(`${prefix}${key}`, 'is not an option');
+    }
+  }
+
   object(path: string, value: unknown): Record<string, unknown> {
     if (value === undefined) return {};
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,7 +1,12 @@
 import { createRbac, type Rbac, type TokenVerifier } from 'skreaver';
 import { hasMethod, type Problems } from './_option-problems.js';
 import { HTTP_ROUTE_PERMISSIONS, type HttpOperationId } from './_routes.js';
-import type { ApiKeyVerifier, HttpRuntimeOptions, TokenIssuer } from './options.js';
+import type {
+  ApiKeyVerifier,
+  HttpAuthOptions,
+  HttpRuntimeOptions,
+  TokenIssuer,
+} from './options.js';
 
 /** `HttpAuthOptions` with defaults applied. */
 export interface ResolvedAuth {
@@ -15,6 +20,18 @@ export interface ResolvedAuth {
   readonly cacheMaxEntries: number;
 }
 
+/** Every option of {@link HttpAuthOptions}. */
+const AUTH_OPTIONS: { readonly [K in keyof Required<HttpAuthOptions>]: true } = {
+  tokens: true,
+  apiKeys: true,
+  issuer: true,
+  rbac: true,
+  permissions: true,
+  publicMetrics: true,
+  cacheMs: true,
+  cacheMaxEntries: true,
+};
+
 /** Checks `auth` and applies its defaults; undefined when auth is off (or broken). */
 export function resolveAuth(
   p: Problems,
@@ -26,6 +43,7 @@ export function resolveAuth(
     return undefined;
   }
   const auth = p.object('auth', value);
+  p.unknownKeys('auth.', auth, AUTH_OPTIONS);
   const { tokens, apiKeys, issuer, rbac, permissions, publicMetrics, cacheMs, cacheMaxEntries } =
     auth;
   if (tokens === undefined && apiKeys === undefined) {

@@ -2,7 +2,7 @@ import { safeParseAgentId, ValidationError } from 'skreaver';
 import { hasMethod, Problems } from './_option-problems.js';
 import { type ResolvedAuth, resolveAuth } from './_resolve-auth.js';
 import type { HttpAgentType } from './agent-types.js';
-import type { HttpRuntimeOptions } from './options.js';
+import type { HttpOpenApiOptions, HttpRateLimitOptions, HttpRuntimeOptions } from './options.js';
 
 export type { ResolvedAuth } from './_resolve-auth.js';
 
@@ -90,6 +90,7 @@ function resolveAgentTypes(p: Problems, value: unknown): Map<string, HttpAgentTy
 function resolveCors(p: Problems, value: HttpRuntimeOptions['cors']): ResolvedSettings['cors'] {
   if (value === false) return undefined;
   const cors = p.object('cors', value);
+  p.unknownKeys('cors.', cors, { origin: true, maxAgeSec: true });
   const origin = cors.origin ?? '*';
   if (origin !== '*') {
     if (!Array.isArray(origin)) {
@@ -113,6 +114,47 @@ function resolveCors(p: Problems, value: HttpRuntimeOptions['cors']): ResolvedSe
   };
 }
 
+/** Every option of {@link HttpRuntimeOptions}; anything else is refused. */
+const RUNTIME_OPTIONS: { readonly [K in keyof Required<HttpRuntimeOptions>]: true } = {
+  agentTypes: true,
+  auth: true,
+  limits: true,
+  rateLimit: true,
+  cors: true,
+  compression: true,
+  securityHeaders: true,
+  openapi: true,
+  registry: true,
+  tools: true,
+  toolPolicies: true,
+  guard: true,
+  memory: true,
+  mesh: true,
+  readiness: true,
+  coordinator: true,
+  routes: true,
+  metrics: true,
+  tracer: true,
+  logger: true,
+  trustProxy: true,
+  version: true,
+  now: true,
+};
+
+const RATE_LIMIT_OPTIONS: { readonly [K in keyof Required<HttpRateLimitOptions>]: true } = {
+  perIpPerMinute: true,
+  perPrincipalPerMinute: true,
+  globalPerMinute: true,
+  burstFactor: true,
+  maxTrackedKeys: true,
+};
+
+const OPENAPI_OPTIONS: { readonly [K in keyof Required<HttpOpenApiOptions>]: true } = {
+  title: true,
+  servers: true,
+  swaggerUiUrl: true,
+};
+
 /**
  * Applies defaults and checks every option, reporting all problems at once.
  *
@@ -121,6 +163,7 @@ function resolveCors(p: Problems, value: HttpRuntimeOptions['cors']): ResolvedSe
 export function resolveSettings(options: HttpRuntimeOptions): ResolvedSettings {
   const p = new Problems();
   const root = p.object('options', options);
+  p.unknownKeys('', root, RUNTIME_OPTIONS);
   const agentTypes = resolveAgentTypes(p, root.agentTypes);
   const limitsIn = p.object('limits', root.limits);
   const limits = {} as Record<keyof typeof HTTP_LIMIT_DEFAULTS, number>;
@@ -132,12 +175,11 @@ export function resolveSettings(options: HttpRuntimeOptions): ResolvedSettings {
       LIMIT_RANGES[key],
     );
   }
-  for (const key of Object.keys(limitsIn)) {
-    if (!(key in HTTP_LIMIT_DEFAULTS)) p.add(`limits.${key}`, 'is not a known limit');
-  }
+  p.unknownKeys('limits.', limitsIn, HTTP_LIMIT_DEFAULTS);
   let rateLimit: ResolvedSettings['rateLimit'];
   if (root.rateLimit !== false) {
     const r = p.object('rateLimit', root.rateLimit);
+    p.unknownKeys('rateLimit.', r, RATE_LIMIT_OPTIONS);
     const d = HTTP_RATE_LIMIT_DEFAULTS;
     rateLimit = {
       perIpPerMinute: p.number(
@@ -176,6 +218,7 @@ export function resolveSettings(options: HttpRuntimeOptions): ResolvedSettings {
   let compressionThreshold: number | undefined;
   if (root.compression !== false) {
     const c = p.object('compression', root.compression);
+    p.unknownKeys('compression.', c, { thresholdBytes: true });
     compressionThreshold = p.number('compression.thresholdBytes', c.thresholdBytes, 1024, [0, 1e9]);
   }
   let securityHeaders: Record<string, string> = {};
@@ -192,6 +235,7 @@ export function resolveSettings(options: HttpRuntimeOptions): ResolvedSettings {
   let openapi: ResolvedSettings['openapi'];
   if (root.openapi !== false) {
     const o = p.object('openapi', root.openapi);
+    p.unknownKeys('openapi.', o, OPENAPI_OPTIONS);
     const servers = o.servers ?? [];
     if (!Array.isArray(servers) || servers.some((s) => typeof s !== 'string')) {
       p.add('openapi.servers', 'must be an array of URLs', servers);

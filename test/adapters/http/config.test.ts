@@ -152,14 +152,19 @@ describe('createHttpRuntime option checks', () => {
         cors: { origin: ['not an origin'] },
         rateLimit: { perIpPerMinute: -5 },
         securityHeaders: { 'Bad Header': 'x' },
-      }),
+        requestTimeout: 5,
+        openapi: { titel: 'x' },
+      } as never),
     );
     const text = found.join('\n');
+    // Misspelt options are named, at every level, instead of being ignored.
+    expect(text).toContain('requestTimeout is not an option');
+    expect(text).toContain('openapi.titel is not an option');
     expect(text).toContain("agentTypes['bad name'] needs a name usable as an agent id prefix");
     expect(text).toContain('agentTypes.nocreate.create must be a function');
     expect(text).toContain('limits.maxBodyBytes must be an integer from 1 to 104857600, got -1');
     expect(text).toContain('limits.requestTimeoutMs must be an integer');
-    expect(text).toContain('limits.bogus is not a known limit');
+    expect(text).toContain('limits.bogus is not an option');
     expect(text).toContain('auth needs `tokens`');
     expect(text).toContain('auth.permissions.nope is not an operation id');
     expect(text).toContain('auth.permissions.listAgents must be a permission string or null');

@@ -1,8 +1,20 @@
 import type { Principal } from 'skreaver';
 
 interface Entry {
+  readonly credential: string;
   readonly principal: Principal;
   readonly until: number;
+}
+
+/**
+ * The map key of a credential: its last 32 characters. A JWT ends in its
+ * signature and an API key in random characters, so the tail tells
+ * credentials apart; the entry keeps the whole credential and a lookup
+ * compares it. Hashing a 32-character tail instead of a several-hundred
+ * character token is what makes a hit cheap, on every request.
+ */
+function keyOf(credential: string): string {
+  return credential.length <= 32 ? credential : credential.slice(-32);
 }
 
 /**
@@ -23,10 +35,11 @@ export class CredentialCache {
 
   /** The cached principal for `credential`, if still fresh. */
   get(credential: string): Principal | undefined {
-    const entry = this.#entries.get(credential);
-    if (entry === undefined) return undefined;
+    const key = keyOf(credential);
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.credential !== credential) return undefined;
     if (entry.until <= this.now()) {
-      this.#entries.delete(credential);
+      this.#entries.delete(key);
       return undefined;
     }
     return entry.principal;
@@ -40,6 +53,8 @@ export class CredentialCache {
       const oldest = this.#entries.keys().next();
       if (oldest.done !== true) this.#entries.delete(oldest.value);
     }
-    this.#entries.set(credential, { principal, until });
+    // Two credentials with one tail share a slot: the later one wins and the
+    // other is verified again when it comes back (never mistaken for it).
+    this.#entries.set(keyOf(credential), { credential, principal, until });
   }
 }

@@ -221,7 +221,8 @@ const DETECTORS: SecretDetector[] = [
     source:
       '(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^\\s/?#@:]{0,256}:([^\\s/?#@]{1,256})@(?=[A-Za-z0-9[])',
     flags: '',
-    hint: '://',
+    // User info ends in `@` before any `/`, `?` or `#`: most URLs fail at their first `/`.
+    hint: '://[^\\s/?#@]*@',
     needs: 'scheme',
     accept: (match) => {
       const password = match[1] ?? '';

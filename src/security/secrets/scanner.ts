@@ -248,6 +248,14 @@ export function createSecretScanner(options: SecretScannerOptions = {}): SecretS
     accept: d.accept,
   }));
   const wantedFacts = detectors.reduce((bits, d) => bits | d.needs, 0);
+  // Per condition, the hints of its detectors as one alternation: ordinary
+  // text (a URL, a path: a long run with no space) is passed over by one
+  // scan instead of one per detector. Indexed by the condition's bit.
+  const groupHints: (RegExp | undefined)[] = [];
+  for (const bit of Object.values(NEEDS)) {
+    const hints = detectors.filter((d) => d.needs === bit).map((d) => (d.hint as RegExp).source);
+    if (hints.length > 1) groupHints[bit] = new RegExp(hints.map((h) => `(?:${h})`).join('|'), 'i');
+  }
   const extraPatterns = options.extraPatterns ?? [];
   if (!Array.isArray(extraPatterns)) {
     throw invalid('extraPatterns', extraPatterns, 'must be an array');
@@ -265,13 +273,23 @@ export function createSecretScanner(options: SecretScannerOptions = {}): SecretS
     const found: SecretFinding[] = [];
     const facts = text.length >= SHORTEST_BUILT_IN ? factsOf(text, wantedFacts) : 0;
     if (facts > NEEDS.none || (facts === NEEDS.none && wantedFacts & NEEDS.none)) {
+      // Detectors run in their listed order (it decides which name an
+      // overlap keeps); a condition's joint hint is tested once, when its
+      // first detector comes up.
+      let passed = 0;
+      let failed = 0;
       for (const detector of detectors) {
-        if (
-          (detector.needs & facts) !== 0 &&
-          (detector.hint as RegExp).test(text) &&
-          run(detector, text, found, first) &&
-          first
-        ) {
+        const bit = detector.needs;
+        if ((bit & facts) === 0 || (bit & failed) !== 0) continue;
+        if ((bit & passed) === 0) {
+          const joint = groupHints[bit];
+          if (joint !== undefined && !joint.test(text)) {
+            failed |= bit;
+            continue;
+          }
+          passed |= bit;
+        }
+        if ((detector.hint as RegExp).test(text) && run(detector, text, found, first) && first) {
           return found;
         }
       }

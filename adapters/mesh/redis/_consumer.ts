@@ -21,6 +21,11 @@ export interface ConsumerHost {
   readonly reclaimIntervalMs: number | undefined;
   readonly maxReconnectDelayMs: number;
   readonly closeTimeoutMs: number;
+  /**
+   * How long a read may go unanswered (blockMs plus the command timeout)
+   * before the reader's connection is taken for dead and remade.
+   */
+  readonly readTimeoutMs: number;
   /** A new connection of the reader's own (blocking reads hold it). */
   openReader(): Client;
   fail(error: unknown, operation: string): unknown;
@@ -54,6 +59,9 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
   private readonly reclaimIntervalMs: number;
   private readonly minIdleMs: number;
   private reader: Client | undefined;
+  /** When the read in progress was sent (0: none), for the watchdog. */
+  private readingSince = 0;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
   private loop: Promise<void> = Promise.resolve();
   readonly acks: AckQueue;
 
@@ -93,6 +101,32 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
     }
     this.reader = reader;
     this.loop = this.run(reader);
+    this.watch(reader);
+  }
+
+  /**
+   * Remakes the reader's connection when a read goes unanswered past
+   * `readTimeoutMs`: a connection that went silent (a half-open socket, a
+   * Redis that hangs) would otherwise hold the mailbox until TCP gives up,
+   * which can take hours. One interval per consumer, checking a timestamp,
+   * instead of a timer per command on the hot path. The read is sent again
+   * on the new connection.
+   */
+  private watch(reader: Client): void {
+    const { readTimeoutMs, logger } = this.host;
+    const check = (): void => {
+      const since = this.readingSince;
+      if (since === 0 || this.closed || Date.now() - since <= readTimeoutMs) return;
+      this.readingSince = Date.now();
+      logger.warn('A mesh mailbox reader got no answer from Redis; reconnecting.', {
+        ...this.about(),
+        waitedMs: readTimeoutMs,
+      });
+      reader.disconnect(true);
+    };
+    this.watchdog = setInterval(check, Math.max(10, Math.ceil(readTimeoutMs / 4)));
+    // The reader's own connection keeps the process up while it consumes.
+    (this.watchdog as { unref?: () => void }).unref?.();
   }
 
   private async ensureGroup(): Promise<void> {
@@ -150,6 +184,24 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
   }
 
   private async read(reader: Client, blockMs: number): Promise<void> {
+    let reply: [string, StreamEntry[]][] | null;
+    this.readingSince = Date.now();
+    try {
+      reply = await this.send(reader, blockMs);
+    } finally {
+      this.readingSince = 0;
+    }
+    const entries = reply?.[0]?.[1];
+    if (entries === undefined) {
+      // Nothing came within blockMs: a good time for the XACKs that wait.
+      this.acks.idle();
+      return;
+    }
+    for (const [id, fields] of entries) this.deliver(id, fields, 1, '');
+  }
+
+  /** Sends one XREADGROUP, with the acks that wait in the same write. */
+  private async send(reader: Client, blockMs: number): Promise<[string, StreamEntry[]][] | null> {
     const args = [
       'GROUP',
       this.host.group,
@@ -184,13 +236,7 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
         reply = value as typeof reply;
       }
     }
-    const entries = reply?.[0]?.[1];
-    if (entries === undefined) {
-      // Nothing came within blockMs: a good time for the XACKs that wait.
-      this.acks.idle();
-      return;
-    }
-    for (const [id, fields] of entries) this.deliver(id, fields, 1, '');
+    return reply;
   }
 
   private async reclaim(now: number): Promise<void> {
@@ -277,6 +323,7 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
 
   private async shutdown(): Promise<void> {
     this.closed = true;
+    if (this.watchdog !== undefined) clearInterval(this.watchdog);
     this.slotWaiter?.();
     this.slotWaiter = undefined;
     if (this.pauseTimer !== undefined) {

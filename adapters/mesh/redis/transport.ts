@@ -139,15 +139,16 @@ function buildTransport(
     reclaimIntervalMs: settings.reclaimIntervalMs,
     maxReconnectDelayMs: settings.maxReconnectDelayMs,
     closeTimeoutMs: settings.closeTimeoutMs,
+    readTimeoutMs: settings.blockMs + settings.commandTimeoutMs,
     openReader: () =>
       duplicate({
         // A reader waits for Redis to come back instead of failing its read.
         maxRetriesPerRequest: null,
         // No command timeout: its timer per command (four a request/reply
-        // round trip) costs more than it brings here. A timed-out read was
-        // retried on the same connection anyway; a connection that went
-        // silent is noticed by TCP keep-alive, and ack waits have their own
-        // limit (AckQueue.settled). ioredis' blockingTimeout costs more still.
+        // round trip) costs more than it brings here, and a timed-out read
+        // was retried on the same connection anyway. The consumer's watchdog
+        // remakes a connection whose read goes unanswered past blockMs plus
+        // commandTimeoutMs; ack waits have their own limit (AckQueue.settled).
         commandTimeout: undefined,
         enableOfflineQueue: true,
         enableAutoPipelining: false,

@@ -29,7 +29,8 @@ function distance(a: string, b: string): number {
 /** The known name closest to `name`, when it is close enough to be a typo. */
 function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  // Up to a third of the name may differ (at least two edits): 'maxRetry' finds 'maxRetries'.
+  let bestDistance = Math.max(2, Math.ceil(name.length / 3)) + 1;
   for (const candidate of known) {
     const d = distance(name, candidate);
     if (d < bestDistance) {

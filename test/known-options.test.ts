@@ -1,16 +1,23 @@
 import {
+  agentId,
+  broadcastGather,
   createApiKeyManager,
   createAuditLogger,
   createCoordinator,
+  createPipeline,
   createRbac,
   createSecretScanner,
   createSecurityGuard,
+  createSupervisor,
   createToolRegistry,
   createVault,
   inMemoryMemory,
+  inProcessMesh,
+  inProcessNetwork,
   isSkreaverError,
+  textPayload,
 } from 'skreaver';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const sink = { write: () => {} };
 
@@ -40,10 +47,49 @@ const cases: [string, () => unknown, string, string][] = [
     'maxLength',
   ],
   [
+    'inProcessMesh',
+    () => inProcessMesh({ maxDelivery: 3 } as never),
+    'maxDelivery',
+    'maxDeliveries',
+  ],
+  ['inProcessNetwork', () => inProcessNetwork({ nuw: () => 0 } as never), 'nuw', 'now'],
+  [
+    'createPipeline',
+    () => createPipeline({ mesh, from: agentId('p'), stages: [], stageTimeout: 5 } as never),
+    'stageTimeout',
+    'stageTimeoutMs',
+  ],
+  [
     'createAuditLogger',
     () => createAuditLogger({ sink, onErorr: () => {} } as never),
     'onErorr',
     'onError',
+  ],
+];
+
+const mesh = inProcessMesh();
+afterAll(() => mesh.close());
+
+/** The same, for factories that answer with a promise. */
+const asyncCases: [string, () => Promise<unknown>, string, string][] = [
+  [
+    'createSupervisor',
+    () =>
+      createSupervisor({ mesh, id: agentId('sup'), workers: [agentId('w')], maxRetry: 2 } as never),
+    'maxRetry',
+    'maxRetries',
+  ],
+  [
+    'broadcastGather',
+    () =>
+      broadcastGather(mesh, {
+        from: agentId('g'),
+        targets: [agentId('t')],
+        payload: textPayload('x'),
+        timeout: 5,
+      } as never),
+    'timeout',
+    'timeoutMs',
   ],
 ];
 
@@ -62,6 +108,19 @@ describe('unknown options', () => {
       expect(error.data).toMatchObject({ option, unknown: [option], suggestion: meant });
       expect(error.message).toContain(factory);
       expect(error.message).toContain(`Did you mean '${meant}'?`);
+    },
+  );
+
+  it.each(asyncCases)(
+    '%s rejects a misspelt option and names the one it meant',
+    async (factory, make, option, meant) => {
+      const error = await make().then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(isSkreaverError(error, 'invalid_options')).toBe(true);
+      expect((error as { data: unknown }).data).toMatchObject({ option, suggestion: meant });
+      expect((error as Error).message).toContain(factory);
     },
   );
 

@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../../_known-options.js';
 import { MeshError } from '../../errors/families.js';
 import { checkAgent } from '../_validate.js';
 import { createMesh } from '../create-mesh.js';
@@ -16,6 +17,25 @@ import {
   networkState,
   type ReplyItem,
 } from './network.js';
+
+/** The options inProcessMesh takes, checked against InProcessMeshOptions. */
+const IN_PROCESS_MESH_OPTIONS = {
+  network: true,
+  serialize: true,
+  visibilityTimeoutMs: true,
+  maxDeliveries: true,
+  requestTimeoutMs: true,
+  maxPendingRequests: true,
+  presenceTtlMs: true,
+  heartbeatIntervalMs: true,
+  backpressure: true,
+  deadLetterTtlMs: true,
+  maxDeadLetters: true,
+  limits: true,
+  clock: true,
+  logger: true,
+  metrics: true,
+} satisfies KnownOptions<InProcessMeshOptions>;
 
 /** Options of {@link inProcessMesh}. */
 export interface InProcessMeshOptions extends MeshOptions {
@@ -53,6 +73,7 @@ export interface InProcessMeshOptions extends MeshOptions {
  * ```
  */
 export function inProcessMesh(options: InProcessMeshOptions = {}): Mesh {
+  rejectUnknownOptions('inProcessMesh', options, IN_PROCESS_MESH_OPTIONS);
   const clock = options.clock ?? systemClock;
   const network = options.network ?? inProcessNetwork({ now: () => clock.now() });
   const transport = inProcessTransport(network, options);

@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../../_known-options.js';
 import { ValidationError } from '../../errors/families.js';
 import type { AgentId } from '../../identifiers/identifiers.js';
 import { checkAgent, checkTopic } from '../_validate.js';
@@ -6,6 +7,11 @@ import { inMemoryDeadLetterStore } from '../in-memory-dead-letter-store.js';
 import type { AddressedMessage, BroadcastMessage, TopicMessage } from '../message.js';
 import type { PresenceStore, TransportChannel } from '../transport.js';
 import { Mailbox } from './_mailbox.js';
+
+/** The options inProcessNetwork takes, checked against InProcessNetworkOptions. */
+const IN_PROCESS_NETWORK_OPTIONS = {
+  now: true,
+} satisfies KnownOptions<InProcessNetworkOptions>;
 
 /** Options of {@link inProcessNetwork}. */
 export interface InProcessNetworkOptions {
@@ -139,6 +145,7 @@ export function channelKey(channel: TransportChannel): string {
  * ```
  */
 export function inProcessNetwork(options: InProcessNetworkOptions = {}): InProcessNetwork {
+  rejectUnknownOptions('inProcessNetwork', options, IN_PROCESS_NETWORK_OPTIONS);
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') {
     throw new ValidationError('invalid_options', 'inProcessNetwork: now must be a function.', {

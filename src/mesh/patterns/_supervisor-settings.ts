@@ -1,7 +1,23 @@
+import { type KnownOptions, rejectUnknownOptions } from '../../_known-options.js';
 import { ValidationError } from '../../errors/families.js';
 import type { AgentId } from '../../identifiers/identifiers.js';
 import { checkAgent } from '../_validate.js';
 import type { SupervisorOptions, WorkerStrategy } from './supervisor.js';
+
+/** The options createSupervisor takes, checked against SupervisorOptions. */
+const SUPERVISOR_OPTIONS = {
+  mesh: true,
+  id: true,
+  workers: true,
+  strategy: true,
+  maxTasksPerWorker: true,
+  maxRetries: true,
+  retryDelayMs: true,
+  maxRetryDelayMs: true,
+  taskTimeoutMs: true,
+  healthCheckIntervalMs: true,
+  clock: true,
+} satisfies KnownOptions<SupervisorOptions>;
 
 /** {@link SupervisorOptions} checked, with every default filled in. */
 export interface SupervisorSettings {
@@ -41,6 +57,7 @@ function positiveInteger(
  *   `message_invalid` for an id that is not an agent id.
  */
 export function resolveSupervisorSettings(options: SupervisorOptions): SupervisorSettings {
+  rejectUnknownOptions('createSupervisor', options, SUPERVISOR_OPTIONS);
   const id = checkAgent(options.id, 'id');
   const strategy = options.strategy ?? 'least-loaded';
   return {

@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../../_known-options.js';
 import type { NonEmptyArray } from '../../collections/non-empty-array.js';
 import { MeshError, ValidationError } from '../../errors/families.js';
 import { isSkreaverError } from '../../errors/skreaver-error.js';
@@ -6,6 +7,17 @@ import { toFailure } from '../_runtime.js';
 import type { DeliveryFailure } from '../dead-letter.js';
 import type { Mesh } from '../mesh.js';
 import type { AddressedMessage, MessageHeaders, MessagePayload } from '../message.js';
+
+/** The options broadcastGather takes, checked against GatherOptions. */
+const GATHER_OPTIONS = {
+  from: true,
+  targets: true,
+  payload: true,
+  headers: true,
+  quorum: true,
+  timeoutMs: true,
+  settleOnQuorum: true,
+} satisfies KnownOptions<GatherOptions>;
 
 /** Options of {@link broadcastGather}. */
 export interface GatherOptions {
@@ -71,6 +83,7 @@ export interface GatherResult {
  * ```
  */
 export async function broadcastGather(mesh: Mesh, options: GatherOptions): Promise<GatherResult> {
+  rejectUnknownOptions('broadcastGather', options, GATHER_OPTIONS);
   const targets = [...new Set(options.targets)];
   const quorum = options.quorum ?? 1;
   if (

@@ -1,3 +1,4 @@
+import { type KnownOptions, rejectUnknownOptions } from '../../_known-options.js';
 import type { NonEmptyArray } from '../../collections/non-empty-array.js';
 import { MeshError, ValidationError } from '../../errors/families.js';
 import type { AgentId } from '../../identifiers/identifiers.js';
@@ -6,6 +7,14 @@ import { createMessage } from '../create-message.js';
 import type { Mesh } from '../mesh.js';
 import type { AddressedMessage, MessageHeaders, MessagePayload } from '../message.js';
 import { newMessageId } from '../message.js';
+
+/** The options createPipeline takes, checked against PipelineOptions. */
+const PIPELINE_OPTIONS = {
+  mesh: true,
+  from: true,
+  stages: true,
+  stageTimeoutMs: true,
+} satisfies KnownOptions<PipelineOptions>;
 
 /** The header a pipeline puts on each stage's request: the stage name. */
 export const PIPELINE_STAGE_HEADER = 'skreaver-stage';
@@ -89,6 +98,7 @@ export interface Pipeline {
  * ```
  */
 export function createPipeline(options: PipelineOptions): Pipeline {
+  rejectUnknownOptions('createPipeline', options, PIPELINE_OPTIONS);
   const { mesh, from, stages } = options;
   const stageTimeoutMs = options.stageTimeoutMs ?? 30_000;
   for (const stage of stages) {

@@ -36,6 +36,9 @@ const ABANDONED_IDLE_MS = 1e12;
 
 type StreamEntry = [id: string, fields: string[]];
 
+/** What XREADGROUP answers: entries by stream, or null when the block ran out. */
+type ReadReply = [string, StreamEntry[]][] | null;
+
 /**
  * Consumes one mailbox stream for one joined agent: a loop that first takes
  * back entries pending longer than the visibility timeout (XAUTOCLAIM: its
@@ -162,6 +165,8 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
         if (failures > 0) this.host.logger.info('A mesh mailbox reader is back.', this.about());
         failures = 0;
       } catch (error) {
+        // A failed read is no silent one: the watchdog leaves it to the retries.
+        this.readingSince = 0;
         if (this.closed) break;
         if (isNoGroup(error)) {
           // The stream was deleted or Redis restarted without its data.
@@ -184,13 +189,9 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
   }
 
   private async read(reader: Client, blockMs: number): Promise<void> {
-    let reply: [string, StreamEntry[]][] | null;
     this.readingSince = Date.now();
-    try {
-      reply = await this.send(reader, blockMs);
-    } finally {
-      this.readingSince = 0;
-    }
+    const reply = await this.send(reader, blockMs);
+    this.readingSince = 0;
     const entries = reply?.[0]?.[1];
     if (entries === undefined) {
       // Nothing came within blockMs: a good time for the XACKs that wait.
@@ -201,7 +202,7 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
   }
 
   /** Sends one XREADGROUP, with the acks that wait in the same write. */
-  private async send(reader: Client, blockMs: number): Promise<[string, StreamEntry[]][] | null> {
+  private send(reader: Client, blockMs: number): Promise<ReadReply> {
     const args = [
       'GROUP',
       this.host.group,
@@ -214,29 +215,23 @@ export class MailboxConsumer implements TransportConsumer, DeliveryOwner {
       this.key,
       '>',
     ] as const;
-    let reply: [string, StreamEntry[]][] | null;
-    if (!this.acks.pending()) {
-      reply = (await reader.xreadgroup(...args)) as typeof reply;
-    } else {
-      // The acks (and replies) of what was just handled go out in the same
-      // write as the next read: one round trip per batch instead of two.
-      let read: Promise<unknown> | undefined;
-      const viaSocket = corked(reader, (sink) => {
-        this.acks.attach(sink);
-        read = sink.xreadgroup(...args);
-      });
-      if (viaSocket) reply = (await read) as typeof reply;
-      else {
-        const pipeline = reader.pipeline();
-        this.acks.attach(pipeline);
-        pipeline.xreadgroup(...args);
-        const results = (await pipeline.exec()) ?? [];
-        const [error, value] = results[results.length - 1] ?? [new Error('Connection is closed')];
-        if (error) throw error;
-        reply = value as typeof reply;
-      }
-    }
-    return reply;
+    if (!this.acks.pending()) return reader.xreadgroup(...args) as Promise<ReadReply>;
+    // The acks (and replies) of what was just handled go out in the same
+    // write as the next read: one round trip per batch instead of two.
+    let read: Promise<unknown> | undefined;
+    const viaSocket = corked(reader, (sink) => {
+      this.acks.attach(sink);
+      read = sink.xreadgroup(...args);
+    });
+    if (viaSocket) return read as Promise<ReadReply>;
+    const pipeline = reader.pipeline();
+    this.acks.attach(pipeline);
+    pipeline.xreadgroup(...args);
+    return pipeline.exec().then((results) => {
+      const [error, value] = results?.[results.length - 1] ?? [new Error('Connection is closed')];
+      if (error) throw error;
+      return value as ReadReply;
+    });
   }
 
   private async reclaim(now: number): Promise<void> {

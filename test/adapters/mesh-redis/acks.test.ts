@@ -1,9 +1,8 @@
-import type { Redis } from 'ioredis';
-import { type AgentId, agentId, isSkreaverError, replyHandler, textPayload } from 'skreaver';
-import { type RedisMesh, redisMesh } from 'skreaver/mesh/redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AgentId, isSkreaverError, replyHandler, textPayload } from 'skreaver';
+import type { RedisMesh } from 'skreaver/mesh/redis';
+import { describe, expect, it } from 'vitest';
 import { findService, REDIS } from '../../_support/services.js';
-import { adminClient, deleteKeys, randomPrefix, until } from './_helpers.js';
+import { meshNodes, until } from './_helpers.js';
 
 const redis = await findService(REDIS);
 
@@ -14,37 +13,15 @@ const redis = await findService(REDIS);
  * mailbox idle, or closes.
  */
 describe.skipIf(!redis.available)('redisMesh acknowledgements', () => {
-  const prefix = randomPrefix('acks');
-  let admin: Redis;
-  const open: RedisMesh[] = [];
+  const m = meshNodes(redis.url, 'acks');
+  const ids = m.ids;
 
-  beforeAll(async () => {
-    admin = await adminClient(redis.url);
-  });
-  afterAll(async () => {
-    for (const mesh of open) await mesh.close();
-    await deleteKeys(admin, prefix);
-    await admin.quit();
-  });
-
-  async function node(blockMs = 200, criticalDepth = 1000): Promise<RedisMesh> {
-    const mesh = await redisMesh({
-      url: redis.url,
-      prefix,
-      blockMs,
-      backpressure: { warningDepth: 1, criticalDepth },
-    });
-    open.push(mesh);
-    return mesh;
-  }
-
-  function ids(name: string): readonly [AgentId, AgentId] {
-    const run = Date.now().toString(36);
-    return [agentId(`${name}-client-${run}`), agentId(`${name}-server-${run}`)];
+  function node(blockMs = 200, criticalDepth = 1000): Promise<RedisMesh> {
+    return m.node({ blockMs, backpressure: { warningDepth: 1, criticalDepth } });
   }
 
   async function pendingCount(mesh: RedisMesh, agent: AgentId): Promise<number> {
-    const summary = (await admin.xpending(mesh.keys.mailbox(agent), 'skreaver')) as unknown[];
+    const summary = (await m.admin.xpending(mesh.keys.mailbox(agent), 'skreaver')) as unknown[];
     return Number(summary[0]);
   }
 
@@ -62,12 +39,12 @@ describe.skipIf(!redis.available)('redisMesh acknowledgements', () => {
       const depth = await one.queueDepth(server);
       expect(depth.depth).toBe(0);
     }
-    expect(await admin.xlen(two.keys.mailbox(server))).toBe(0);
+    expect(await m.admin.xlen(two.keys.mailbox(server))).toBe(0);
     // Fewer than one XACK's worth, on a reader that has not idled yet: still pending.
     expect(await pendingCount(two, server)).toBeGreaterThan(0);
     await two.close();
     // close() acknowledges them before it prunes (here: the empty mailbox goes).
-    expect(await admin.exists(two.keys.mailbox(server))).toBe(0);
+    expect(await m.admin.exists(two.keys.mailbox(server))).toBe(0);
 
     // A reader that idles (blockMs 200) acknowledges them by itself.
     const three = await node();
@@ -79,7 +56,7 @@ describe.skipIf(!redis.available)('redisMesh acknowledgements', () => {
       await one.request({ from: client, to: server, payload: textPayload(`again ${i}`) });
     }
     await until(async () => (await pendingCount(three, server)) === 0, 'the idle XACK', 3000);
-    expect(await admin.xlen(three.keys.mailbox(server))).toBe(0);
+    expect(await m.admin.xlen(three.keys.mailbox(server))).toBe(0);
   });
 
   it('acknowledges many deleted entries in one XACK under load, and refuses a lone send past the critical depth', async () => {
@@ -94,7 +71,7 @@ describe.skipIf(!redis.available)('redisMesh acknowledgements', () => {
       await one.send({ from: sender, to: sink, payload: textPayload('m') });
     await until(() => handled === 200, 'every message handled');
     await until(
-      async () => (await admin.xlen(two.keys.mailbox(sink))) === 0,
+      async () => (await m.admin.xlen(two.keys.mailbox(sink))) === 0,
       'every entry deleted',
     );
     // At most one XACK's worth waits (64), however many were handled.
@@ -110,6 +87,6 @@ describe.skipIf(!redis.available)('redisMesh acknowledgements', () => {
     );
     expect(isSkreaverError(refused, 'backpressure')).toBe(true);
     expect(refused).toMatchObject({ data: { depth: 3, limit: 3 } });
-    expect(await admin.xlen(one.keys.mailbox(idle))).toBe(3);
+    expect(await m.admin.xlen(one.keys.mailbox(idle))).toBe(3);
   });
 });

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import {
   agentId,
   createMessage,
@@ -10,10 +9,10 @@ import {
   textPayload,
   topicName,
 } from 'skreaver';
-import { type RedisMesh, type RedisMeshOptions, redisMesh } from 'skreaver/mesh/redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RedisMesh, RedisMeshOptions } from 'skreaver/mesh/redis';
+import { describe, expect, it } from 'vitest';
 import { findService, REDIS } from '../../_support/services.js';
-import { adminClient, deleteKeys, randomPrefix, sleep, until } from './_helpers.js';
+import { meshNodes, sleep, until } from './_helpers.js';
 
 const redis = await findService(REDIS);
 
@@ -30,30 +29,8 @@ function reasonOf(error: MeshError): string {
 }
 
 describe.skipIf(!redis.available)('redisMesh with bad input on the wire', () => {
-  const prefix = randomPrefix('bad');
-  let admin: Redis;
-  const open: RedisMesh[] = [];
-
-  beforeAll(async () => {
-    admin = await adminClient(redis.url);
-  });
-  afterAll(async () => {
-    for (const mesh of open) await mesh.close();
-    await deleteKeys(admin, prefix);
-    await admin.quit();
-  });
-
-  async function node(overrides: RedisMeshOptions = {}): Promise<RedisMesh> {
-    const mesh = await redisMesh({
-      url: redis.url,
-      prefix,
-      visibilityTimeoutMs: 150,
-      maxDeliveries: 2,
-      ...overrides,
-    });
-    open.push(mesh);
-    return mesh;
-  }
+  const m = meshNodes(redis.url, 'bad', { visibilityTimeoutMs: 150, maxDeliveries: 2 });
+  const node = (overrides: RedisMeshOptions = {}): Promise<RedisMesh> => m.node(overrides);
 
   it('dead-letters stream entries that are not a frame for this mailbox, with a reason, and keeps consuming', async () => {
     const mesh = await node({ limits: { maxPayloadBytes: 1024, maxHeaderBytes: 1024 } });
@@ -67,23 +44,23 @@ describe.skipIf(!redis.available)('redisMesh with bad input on the wire', () => 
       got.push(message);
     });
     const mailbox = mesh.keys.mailbox(b);
-    await admin.xadd(mailbox, '*', 'payload', 'no m field');
-    await admin.xadd(
+    await m.admin.xadd(mailbox, '*', 'payload', 'no m field');
+    await m.admin.xadd(
       mailbox,
       '*',
       'm',
       frame({ kind: 'direct', to: agentId('someone-else') }, { payload: textPayload('x') }),
     );
-    await admin.xadd(
+    await m.admin.xadd(
       mailbox,
       '*',
       'm',
       frame({ kind: 'topic', topic: topicName('t') }, { payload: textPayload('x') }),
     );
     // Past the frame limit (6 x (1024 + 1024) + 65536 characters): refused before parsing.
-    await admin.xadd(mailbox, '*', 'm', `{"v":1,"pad":"${'x'.repeat(80_000)}"}`);
-    await admin.xadd(mailbox, '*', 'm', JSON.stringify({ v: 1, id: 'not-a-uuid' }));
-    await admin.xadd(
+    await m.admin.xadd(mailbox, '*', 'm', `{"v":1,"pad":"${'x'.repeat(80_000)}"}`);
+    await m.admin.xadd(mailbox, '*', 'm', JSON.stringify({ v: 1, id: 'not-a-uuid' }));
+    await m.admin.xadd(
       mailbox,
       '*',
       'm',
@@ -134,20 +111,20 @@ describe.skipIf(!redis.available)('redisMesh with bad input on the wire', () => 
       topics.push(message);
     });
     const { keys } = mesh;
-    await admin.publish(keys.broadcast, '{"v":1,');
-    await admin.publish(
+    await m.admin.publish(keys.broadcast, '{"v":1,');
+    await m.admin.publish(
       keys.broadcast,
       frame({ kind: 'topic', topic }, { payload: textPayload('x') }),
     );
-    await admin.publish(
+    await m.admin.publish(
       keys.topic(topic),
       frame({ kind: 'topic', topic: topicName('other') }, { payload: textPayload('x') }),
     );
-    await admin.publish(
+    await m.admin.publish(
       keys.topic(topic),
       frame({ kind: 'direct', to: b }, { payload: textPayload('x') }),
     );
-    await admin.publish(keys.topic(topic), JSON.stringify({ v: 2 }));
+    await m.admin.publish(keys.topic(topic), JSON.stringify({ v: 2 }));
     await mesh.broadcast({ from: a, payload: textPayload('all') });
     await mesh.publish(topic, { payload: textPayload('fine') });
     await until(
@@ -210,6 +187,6 @@ describe.skipIf(!redis.available)('redisMesh with bad input on the wire', () => 
     await expect(
       mesh.send({ to: b, payload: textPayload('x'), headers: { k: 1 } as never }),
     ).rejects.toMatchObject({ code: 'message_invalid' });
-    expect(await admin.exists(mesh.keys.mailbox(b))).toBe(0);
+    expect(await m.admin.exists(mesh.keys.mailbox(b))).toBe(0);
   });
 });

@@ -1,16 +1,7 @@
-import type { Redis } from 'ioredis';
-import {
-  agentId,
-  createMessage,
-  encodeMessage,
-  type MeshError,
-  replyHandler,
-  textPayload,
-} from 'skreaver';
-import { type RedisMesh, redisMesh } from 'skreaver/mesh/redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMessage, encodeMessage, type MeshError, replyHandler, textPayload } from 'skreaver';
+import { describe, expect, it } from 'vitest';
 import { findService, REDIS } from '../../_support/services.js';
-import { adminClient, deleteKeys, randomPrefix, until } from './_helpers.js';
+import { meshNodes, until } from './_helpers.js';
 
 const redis = await findService(REDIS);
 
@@ -19,29 +10,9 @@ const redis = await findService(REDIS);
  * reply channel), at most once, instead of through the requester's mailbox.
  */
 describe.skipIf(!redis.available)('redisMesh replies', () => {
-  const prefix = randomPrefix('replies');
-  let admin: Redis;
-  const open: RedisMesh[] = [];
-
-  beforeAll(async () => {
-    admin = await adminClient(redis.url);
-  });
-  afterAll(async () => {
-    for (const mesh of open) await mesh.close();
-    await deleteKeys(admin, prefix);
-    await admin.quit();
-  });
-
-  async function node(): Promise<RedisMesh> {
-    const mesh = await redisMesh({ url: redis.url, prefix, visibilityTimeoutMs: 200 });
-    open.push(mesh);
-    return mesh;
-  }
-
-  function ids(name: string) {
-    const run = Date.now().toString(36);
-    return [agentId(`${name}-client-${run}`), agentId(`${name}-server-${run}`)] as const;
-  }
+  const m = meshNodes(redis.url, 'replies', { visibilityTimeoutMs: 200 });
+  const node = () => m.node();
+  const ids = m.ids;
 
   it('a reply is published on the requesting node channel, and never stored in its mailbox', async () => {
     const [one, two] = [await node(), await node()];
@@ -51,7 +22,7 @@ describe.skipIf(!redis.available)('redisMesh replies', () => {
       replyHandler(() => textPayload('pong')),
     );
     await one.join(client, () => {});
-    const watcher = admin.duplicate();
+    const watcher = m.admin.duplicate();
     const seen: string[] = [];
     watcher.on('message', (_channel: string, frame: string) => seen.push(frame));
     await watcher.subscribe(one.keys.replies(one.nodeId));
@@ -61,8 +32,8 @@ describe.skipIf(!redis.available)('redisMesh replies', () => {
       await until(() => seen.length === 1, 'the reply frame on the node channel');
       expect(JSON.parse(seen[0] ?? '{}')).toMatchObject({ id: reply.id, kind: 'reply' });
       // Nothing went through the requester's mailbox stream.
-      expect(await admin.xlen(one.keys.mailbox(client))).toBe(0);
-      const info = (await admin.xinfo('STREAM', one.keys.mailbox(client))) as unknown[];
+      expect(await m.admin.xlen(one.keys.mailbox(client))).toBe(0);
+      const info = (await m.admin.xinfo('STREAM', one.keys.mailbox(client))) as unknown[];
       expect(info[info.indexOf('entries-added') + 1]).toBe(0);
     } finally {
       watcher.disconnect();
@@ -83,8 +54,8 @@ describe.skipIf(!redis.available)('redisMesh replies', () => {
     );
     await one.join(client, () => {});
     const channel = one.keys.replies(one.nodeId);
-    await admin.publish(channel, '{not json');
-    await admin.publish(
+    await m.admin.publish(channel, '{not json');
+    await m.admin.publish(
       channel,
       encodeMessage(
         createMessage({ kind: 'direct', to: client }, { from: server, payload: textPayload('x') }),
@@ -123,6 +94,6 @@ describe.skipIf(!redis.available)('redisMesh replies', () => {
     await until(() => answered.length === 1, 'the server to answer');
     // The reply was handed over (at most once); it went to nobody's mailbox.
     expect(typeof answered[0]).toBe('string');
-    expect(await admin.exists(one.keys.mailbox(client))).toBe(0);
+    expect(await m.admin.exists(one.keys.mailbox(client))).toBe(0);
   });
 });

@@ -196,6 +196,22 @@ describe('checkPath details', () => {
     expect(rules.deniedBy('/srv/data/a.pem')).toBe('**/*.pem');
     expect(rules.check('/srv/data/a').ok).toBe(true);
   });
+
+  it('names the first deny rule in policy order, whether it matched the path or the root-relative path', () => {
+    const rules = compileFsRules({
+      ...FS,
+      denyPatterns: ['**/*.txt', 'Secrets/**', '**/*.TXT', 'srv/**'],
+    });
+    // The relative rule comes second: the first rule still wins.
+    expect(rules.deniedBy('/srv/data/secrets/a.txt', '/srv/data')).toBe('**/*.txt');
+    // A relative rule before an absolute one that also matches.
+    expect(rules.deniedBy('/srv/data/secrets/a.md', '/srv/data')).toBe('Secrets/**');
+    // Relative rules match only below a root; absolute ones anywhere.
+    expect(rules.deniedBy('/srv/data/secrets/a.md')).toBe('srv/**');
+    expect(rules.deniedBy('/srv/data/x.md', '/srv/data')).toBe('srv/**');
+    expect(rules.deniedBy('/tmp/work/x.md', '/tmp/work')).toBeUndefined();
+    expect(compileFsRules({ ...FS, denyPatterns: [] }).deniedBy('/srv/data/a.pem')).toBeUndefined();
+  });
 });
 
 describe('isUnderRoot and normalizePath', () => {

@@ -7,7 +7,11 @@ export interface AbortSubscriber {
 interface Subscription {
   readonly subscribers: Set<AbortSubscriber>;
   readonly listener: () => void;
-  /** How many times the signal was subscribed to, ever. */
+  /**
+   * How many times the signal went from no subscriber to one: calls that
+   * share it at once (a round of tool calls) count once, steps that follow
+   * one another on it count each.
+   */
   uses: number;
   listening: boolean;
 }
@@ -38,13 +42,14 @@ function subscriptionOf(signal: AbortSignal): Subscription {
  * not aborted yet). Every subscriber of a signal shares one `abort`
  * listener. `addEventListener` and `removeEventListener` cost microseconds,
  * and a long-lived signal (an agent's, a runtime's) is subscribed to once
- * per step: so a signal that comes back keeps its listener between
- * subscribers, while a signal used once (a request's) drops it with its
- * last subscriber and holds nothing afterwards.
+ * per step: so a signal that comes back after its subscribers all left
+ * keeps its listener between them, while a signal used for one stretch (a
+ * request's, however many calls share it) drops it with its last
+ * subscriber and holds nothing afterwards.
  */
 export function subscribeAbort(signal: AbortSignal, subscriber: AbortSubscriber): void {
   const subscription = subscriptionOf(signal);
-  subscription.uses++;
+  if (subscription.subscribers.size === 0) subscription.uses++;
   subscription.subscribers.add(subscriber);
   if (!subscription.listening) {
     subscription.listening = true;

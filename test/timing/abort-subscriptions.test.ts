@@ -26,6 +26,14 @@ describe('abort subscriptions', () => {
     expect(listeners(controller.signal)).toBe(0);
   });
 
+  it('leave nothing on a signal many subscribers share for one stretch', () => {
+    const controller = new AbortController();
+    const all = Array.from({ length: 5 }, (_, i) => subscriber([], `call ${i}`));
+    for (const s of all) subscribeAbort(controller.signal, s);
+    for (const s of all) unsubscribeAbort(controller.signal, s);
+    expect(listeners(controller.signal)).toBe(0);
+  });
+
   it('leave nothing on a signal used once', () => {
     const controller = new AbortController();
     const s = subscriber([], 'once');

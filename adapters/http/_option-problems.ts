@@ -1,3 +1,6 @@
+/** Every option name of `Options`, as an object for {@link Problems.unknownKeys}; the type keeps it complete. */
+export type OptionNames<Options> = { readonly [Name in keyof Required<Options>]: true };
+
 /** Collects every problem of an options object, so one error can list them all. */
 export class Problems {
   readonly list: string[] = [];

@@ -1,5 +1,5 @@
 import { createRbac, type Rbac, type TokenVerifier } from 'skreaver';
-import { hasMethod, type Problems } from './_option-problems.js';
+import { hasMethod, type OptionNames, type Problems } from './_option-problems.js';
 import { HTTP_ROUTE_PERMISSIONS, type HttpOperationId } from './_routes.js';
 import type {
   ApiKeyVerifier,
@@ -21,7 +21,7 @@ export interface ResolvedAuth {
 }
 
 /** Every option of {@link HttpAuthOptions}. */
-const AUTH_OPTIONS: { readonly [K in keyof Required<HttpAuthOptions>]: true } = {
+const AUTH_OPTIONS: OptionNames<HttpAuthOptions> = {
   tokens: true,
   apiKeys: true,
   issuer: true,

@@ -1,5 +1,5 @@
 import { safeParseAgentId, ValidationError } from 'skreaver';
-import { hasMethod, Problems } from './_option-problems.js';
+import { hasMethod, type OptionNames, Problems } from './_option-problems.js';
 import { type ResolvedAuth, resolveAuth } from './_resolve-auth.js';
 import type { HttpAgentType } from './agent-types.js';
 import type { HttpOpenApiOptions, HttpRateLimitOptions, HttpRuntimeOptions } from './options.js';
@@ -115,7 +115,7 @@ function resolveCors(p: Problems, value: HttpRuntimeOptions['cors']): ResolvedSe
 }
 
 /** Every option of {@link HttpRuntimeOptions}; anything else is refused. */
-const RUNTIME_OPTIONS: { readonly [K in keyof Required<HttpRuntimeOptions>]: true } = {
+const RUNTIME_OPTIONS: OptionNames<HttpRuntimeOptions> = {
   agentTypes: true,
   auth: true,
   limits: true,
@@ -141,7 +141,7 @@ const RUNTIME_OPTIONS: { readonly [K in keyof Required<HttpRuntimeOptions>]: tru
   now: true,
 };
 
-const RATE_LIMIT_OPTIONS: { readonly [K in keyof Required<HttpRateLimitOptions>]: true } = {
+const RATE_LIMIT_OPTIONS: OptionNames<HttpRateLimitOptions> = {
   perIpPerMinute: true,
   perPrincipalPerMinute: true,
   globalPerMinute: true,
@@ -149,7 +149,7 @@ const RATE_LIMIT_OPTIONS: { readonly [K in keyof Required<HttpRateLimitOptions>]
   maxTrackedKeys: true,
 };
 
-const OPENAPI_OPTIONS: { readonly [K in keyof Required<HttpOpenApiOptions>]: true } = {
+const OPENAPI_OPTIONS: OptionNames<HttpOpenApiOptions> = {
   title: true,
   servers: true,
   swaggerUiUrl: true,
